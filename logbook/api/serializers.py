@@ -1,0 +1,114 @@
+"""How entries look in the API, and how incoming entries are checked.
+
+The ranges and choices come from the model fields' validators, so the API,
+forms and admin all reject the same things with the same messages.
+"""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from rest_framework import serializers
+
+from logbook.models import (
+    CHECKIN_DAY_TAKEN,
+    DailyCheckin,
+    HydrationEntry,
+    Relief,
+    TwitchEpisode,
+    Workout,
+    validate_relief,
+)
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """A timestamp that must carry its UTC offset.
+
+    A phone in Auckland that sends "07:30" without an offset would otherwise be
+    stored thirteen hours off, silently.
+    """
+
+    default_error_messages = {
+        "naive": "Include a UTC offset, e.g. 2026-11-21T07:30:00+01:00 or 2026-11-21T06:30:00Z.",
+    }
+
+    def to_internal_value(self, value):
+        if isinstance(value, str):
+            parsed = parse_datetime(value)
+            if parsed is not None and timezone.is_naive(parsed):
+                self.fail("naive")
+        return super().to_internal_value(value)
+
+
+class EntrySerializer(serializers.ModelSerializer):
+    """What every entry serializer shares.
+
+    - `id` may be chosen by the client on create, and never changes afterwards.
+    - An unknown field is an error, so a typo never passes as "nothing changed".
+    """
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: AwareDateTimeField,
+    }
+
+    id = serializers.UUIDField(required=False)
+
+    class Meta:
+        exclude = ["user"]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
+    def validate_id(self, value):
+        if self.instance is not None and value != self.instance.pk:
+            raise serializers.ValidationError("The id of an entry cannot be changed.")
+        return value
+
+
+class WorkoutSerializer(EntrySerializer):
+    load = serializers.IntegerField(
+        read_only=True, help_text="Session load in arbitrary units: rpe x duration_min."
+    )
+
+    class Meta(EntrySerializer.Meta):
+        model = Workout
+
+
+class HydrationSerializer(EntrySerializer):
+    class Meta(EntrySerializer.Meta):
+        model = HydrationEntry
+
+
+class EpisodeSerializer(EntrySerializer):
+    relief = serializers.ListField(
+        child=serializers.ChoiceField(choices=Relief.choices),
+        required=False,
+        help_text='What helped; "none" stands alone.',
+    )
+
+    class Meta(EntrySerializer.Meta):
+        model = TwitchEpisode
+
+    def validate_relief(self, value):
+        validate_relief(value)
+        return value
+
+
+class CheckinSerializer(EntrySerializer):
+    class Meta(EntrySerializer.Meta):
+        model = DailyCheckin
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        date = attrs.get("date", getattr(self.instance, "date", None))
+        own_id = self.instance.pk if self.instance else attrs.get("id")
+        user = self.context["request"].user
+        others_that_day = DailyCheckin.objects.filter(user=user, date=date).exclude(pk=own_id)
+        if others_that_day.exists():
+            raise serializers.ValidationError({"date": [CHECKIN_DAY_TAKEN]})
+        return attrs

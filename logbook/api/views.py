@@ -1,0 +1,152 @@
+"""The REST API for a person's own entries, under /api/v1/.
+
+Every queryset starts from the requester's rows, so another person's entry
+answers 404 exactly like one that does not exist.
+"""
+
+import uuid
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from logbook.api import serializers as s
+from logbook.api.sync import SyncRequestSerializer, SyncResponseSerializer, sync_batch
+from logbook.api.writes import NotYours, Status, find_by_id, save_entry
+
+TIME_RANGE_PARAMETERS = [
+    OpenApiParameter(
+        name,
+        OpenApiTypes.STR,
+        description=f"{description} An ISO 8601 date (read as UTC) or date-time "
+        "(with an offset; write + as %2B).",
+    )
+    for name, description in [
+        ("since", "Only entries that happened at or after this."),
+        ("until", "Only entries that happened at or before this (a date includes its whole day)."),
+    ]
+]
+
+
+def parse_instant(name: str, value: str) -> datetime | date:
+    parsed = parse_datetime(value)
+    if parsed is not None:
+        return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, UTC)
+    day = parse_date(value)
+    if day is None:
+        raise ValidationError(
+            {name: ["Use an ISO 8601 date or date-time, e.g. 2026-11-01 or 2026-11-01T08:00Z."]}
+        )
+    return day
+
+
+def filter_time_range(queryset, params):
+    """Apply ?since= and ?until= to the field that says when an entry happened.
+
+    A bare date means the whole day in UTC: since=2026-11-01 starts at its
+    midnight, until=2026-11-30 includes all of the 30th.
+    """
+    field = queryset.model.time_field
+    since = params.get("since") and parse_instant("since", params["since"])
+    until = params.get("until") and parse_instant("until", params["until"])
+    if since:
+        if not isinstance(since, datetime):
+            since = datetime.combine(since, time.min, tzinfo=UTC)
+        queryset = queryset.filter(**{f"{field}__gte": since})
+    if until:
+        if not isinstance(until, datetime):
+            until = datetime.combine(until + timedelta(days=1), time.min, tzinfo=UTC)
+            queryset = queryset.filter(**{f"{field}__lt": until})
+        else:
+            queryset = queryset.filter(**{f"{field}__lte": until})
+    if since and until and until < since:
+        raise ValidationError({"until": ["Must not be before since."]})
+    return queryset
+
+
+@extend_schema_view(list=extend_schema(parameters=TIME_RANGE_PARAMETERS))
+class EntryViewSet(viewsets.ModelViewSet):
+    """List (newest first), create, read, change and delete one kind of entry.
+
+    A create with a client-chosen `id` is idempotent: the first answers 201,
+    a repeat answers 200 with the stored row and changes nothing.
+    """
+
+    def get_queryset(self):
+        queryset = self.get_serializer_class().Meta.model.objects.filter(user=self.request.user)
+        if self.action == "list":
+            queryset = filter_time_range(queryset, self.request.query_params)
+        return queryset
+
+    @extend_schema(responses={201: None, 200: None})
+    def create(self, request, *args, **kwargs):
+        serializer_class = self.get_serializer_class()
+        entry_id = request.data.get("id") if isinstance(request.data, dict) else None
+        existing = find_by_id(serializer_class.Meta.model, valid_uuid_or_none(entry_id))
+        try:
+            outcome = save_entry(
+                serializer_class,
+                request.data,
+                self.get_serializer_context(),
+                existing=existing,
+                update_existing=False,
+            )
+        except NotYours:
+            raise NotFound from None
+        if outcome.status == Status.INVALID:
+            raise ValidationError(outcome.errors)
+        answer = status.HTTP_201_CREATED if outcome.status == Status.CREATED else status.HTTP_200_OK
+        return Response(self.get_serializer(outcome.instance).data, status=answer)
+
+    def perform_update(self, serializer):
+        with transaction.atomic():
+            serializer.save()
+
+
+def valid_uuid_or_none(value):
+    """The client's id if it is a well-formed UUID; otherwise the serializer says why not."""
+    try:
+        return uuid.UUID(str(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+class WorkoutViewSet(EntryViewSet):
+    serializer_class = s.WorkoutSerializer
+
+
+class HydrationViewSet(EntryViewSet):
+    serializer_class = s.HydrationSerializer
+
+
+class EpisodeViewSet(EntryViewSet):
+    serializer_class = s.EpisodeSerializer
+
+
+class CheckinViewSet(EntryViewSet):
+    serializer_class = s.CheckinSerializer
+
+
+class SyncView(APIView):
+    """Save a batch of entries made offline; safe to send again and again."""
+
+    @extend_schema(request=SyncRequestSerializer, responses=SyncResponseSerializer)
+    def post(self, request):
+        results = sync_batch(request.data, context={"request": request, "view": self})
+        return Response({"results": results})
+
+
+class TokenView(ObtainAuthToken):
+    """Trade a username and password for the API token to send as `Authorization: Token ...`."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.conf import settings
+from django.db.models.signals import post_delete, post_save
+
+
+class LogbookConfig(AppConfig):
+    name = "logbook"
+    verbose_name = "Logbook"
+
+    def ready(self):
+        from logbook import signals
+        from logbook.models import ENTRY_MODELS
+
+        for model in ENTRY_MODELS:
+            post_save.connect(signals.entry_saved, sender=model, dispatch_uid=f"saved-{model}")
+            post_delete.connect(
+                signals.entry_deleted, sender=model, dispatch_uid=f"deleted-{model}"
+            )
+        post_save.connect(
+            signals.create_profile, sender=settings.AUTH_USER_MODEL, dispatch_uid="create-profile"
+        )

@@ -1,0 +1,442 @@
+"""What a person records: workouts, drinks, daily check-ins and muscle episodes.
+
+Every entry belongs to one user and has a UUID primary key that the client may
+choose, so that an entry made offline and sent twice is stored once.
+
+Every range is enforced twice: by the field's validators, which model forms and
+the API's serializers pick up, and by a CheckConstraint in the database, which
+catches whatever bypasses them (bulk writes, raw SQL, a future bug).
+"""
+
+import uuid
+import zoneinfo
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from typing import NamedTuple
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+from django.utils import timezone
+
+EARLIEST_TIME = datetime(2000, 1, 1, tzinfo=UTC)
+# A phone's clock may run ahead, and a person may log tonight's plan early;
+# anything further out than this is a typo.
+FUTURE_TOLERANCE = timedelta(hours=24)
+NOTES_MAX_LENGTH = 2000
+
+
+def validate_plausible_time(value: datetime) -> None:
+    if value < EARLIEST_TIME:
+        raise ValidationError("Must be on or after 2000-01-01.", code="too_early")
+    if value > timezone.now() + FUTURE_TOLERANCE:
+        raise ValidationError("Must not be more than 24 hours in the future.", code="future")
+
+
+def validate_plausible_date(value) -> None:
+    if value < EARLIEST_TIME.date():
+        raise ValidationError("Must be on or after 2000-01-01.", code="too_early")
+    if value > (timezone.now() + FUTURE_TOLERANCE).date():
+        raise ValidationError("Must not be more than a day in the future.", code="future")
+
+
+@cache
+def known_timezones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_timezone(value: str) -> None:
+    if value not in known_timezones():
+        raise ValidationError(
+            "%(value)s is not a time zone name; use an IANA name such as Europe/Oslo.",
+            params={"value": value},
+            code="unknown_timezone",
+        )
+
+
+class Bounds(NamedTuple):
+    """A closed range [low, high] that a number must lie in."""
+
+    low: float
+    high: float
+
+    def validators(self):
+        return [MinValueValidator(self.low), MaxValueValidator(self.high)]
+
+    def constraint(self, model: str, field: str) -> models.CheckConstraint:
+        return models.CheckConstraint(
+            condition=Q(**{f"{field}__gte": self.low, f"{field}__lte": self.high}),
+            name=f"{model}_{field}_range",
+        )
+
+
+def choices_constraint(model: str, field: str, choices) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__in": choices.values}), name=f"{model}_{field}_choice"
+    )
+
+
+def since_2000_constraint(model: str, field: str, earliest=EARLIEST_TIME) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__gte": earliest}), name=f"{model}_{field}_since_2000"
+    )
+
+
+def length_constraint(model: str, field: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=LessThanOrEqual(Length(field), NOTES_MAX_LENGTH), name=f"{model}_{field}_length"
+    )
+
+
+# --- Profile ------------------------------------------------------------------
+
+
+class Units(models.TextChoices):
+    METRIC = "metric", "Metric (km, ml)"
+    IMPERIAL = "imperial", "Imperial (mi, fl oz)"
+
+
+FLUID_TARGET = Bounds(500, 8000)
+BIRTH_YEAR = Bounds(1900, 2100)
+
+
+class Profile(models.Model):
+    """A person's settings; created with the user and deleted with them."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    units = models.CharField(max_length=8, choices=Units.choices, default=Units.METRIC)
+    daily_fluid_target_ml = models.PositiveIntegerField(
+        "daily fluid target (ml)", default=2000, validators=FLUID_TARGET.validators()
+    )
+    digest_enabled = models.BooleanField("weekly email digest", default=True)
+    birth_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=BIRTH_YEAR.validators()
+    )
+    medications = models.TextField(
+        blank=True,
+        max_length=NOTES_MAX_LENGTH,
+        help_text="Medicines you take; doctors ask for them.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            FLUID_TARGET.constraint("profile", "daily_fluid_target_ml"),
+            BIRTH_YEAR.constraint("profile", "birth_year"),
+            choices_constraint("profile", "units", Units),
+            length_constraint("profile", "medications"),
+        ]
+
+    def __str__(self):
+        return f"Profile of {self.user}"
+
+    def clean(self):
+        if self.birth_year and self.birth_year > timezone.now().year:
+            raise ValidationError({"birth_year": "Must not be in the future."})
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+# --- Entries --------------------------------------------------------------------
+
+
+class Entry(models.Model):
+    """Fields and rules shared by everything a person logs."""
+
+    # Which field says when the thing happened (as opposed to when it was logged).
+    time_field = "started_at"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        # The (user, time) index of each model covers lookups by user alone.
+        db_index=False,
+    )
+    notes = models.TextField(blank=True, max_length=NOTES_MAX_LENGTH)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class WorkoutKind(models.TextChoices):
+    STRENGTH = "strength", "Strength"
+    RUN = "run", "Run"
+    CYCLE = "cycle", "Cycle"
+    SWIM = "swim", "Swim"
+    HIIT = "hiit", "HIIT"
+    TEAM_SPORT = "team_sport", "Team sport"
+    MOBILITY = "mobility", "Mobility"
+    OTHER = "other", "Other"
+
+
+DURATION_MIN = Bounds(1, 1440)
+RPE = Bounds(1, 10)
+DISTANCE_KM = Bounds(0, 1000)
+HEART_RATE = Bounds(30, 250)
+
+
+class Workout(Entry):
+    """One training session. Its load is Foster's session RPE: RPE x minutes."""
+
+    started_at = models.DateTimeField(validators=[validate_plausible_time])
+    duration_min = models.PositiveSmallIntegerField(
+        "duration (min)", validators=DURATION_MIN.validators()
+    )
+    kind = models.CharField(max_length=16, choices=WorkoutKind.choices)
+    rpe = models.PositiveSmallIntegerField(
+        "effort (RPE 1-10)",
+        validators=RPE.validators(),
+        help_text="Session RPE on Foster's CR-10 scale: 1 very easy, 10 maximal.",
+    )
+    load = models.GeneratedField(
+        expression=F("rpe") * F("duration_min"),
+        output_field=models.PositiveIntegerField(),
+        db_persist=True,
+        verbose_name="load (AU)",
+    )
+    distance_km = models.FloatField(
+        "distance (km)", null=True, blank=True, validators=DISTANCE_KM.validators()
+    )
+    avg_hr = models.PositiveSmallIntegerField(
+        "average heart rate", null=True, blank=True, validators=HEART_RATE.validators()
+    )
+    hot_conditions = models.BooleanField(default=False)
+    warmed_up = models.BooleanField(default=False)
+    stretched_after = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-started_at", "-created_at"]
+        indexes = [models.Index(fields=["user", "started_at"], name="workout_user_time")]
+        constraints = [
+            length_constraint("workout", "notes"),
+            since_2000_constraint("workout", "started_at"),
+            DURATION_MIN.constraint("workout", "duration_min"),
+            RPE.constraint("workout", "rpe"),
+            DISTANCE_KM.constraint("workout", "distance_km"),
+            HEART_RATE.constraint("workout", "avg_hr"),
+            choices_constraint("workout", "kind", WorkoutKind),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} workout, {self.duration_min} min"
+
+    def save(self, *args, **kwargs):
+        updating = not self._state.adding
+        super().save(*args, **kwargs)
+        if updating:
+            # The database recomputed load; drop the stale value so the next
+            # read fetches it. (An insert returns the fresh value already.)
+            self.__dict__.pop("load", None)
+
+
+class Drink(models.TextChoices):
+    WATER = "water", "Water"
+    ELECTROLYTE = "electrolyte", "Electrolyte drink"
+    SPORTS_DRINK = "sports_drink", "Sports drink"
+    COFFEE = "coffee", "Coffee"
+    TEA = "tea", "Tea"
+    OTHER = "other", "Other"
+
+
+VOLUME_ML = Bounds(1, 5000)
+
+
+class HydrationEntry(Entry):
+    time_field = "taken_at"
+
+    taken_at = models.DateTimeField(validators=[validate_plausible_time])
+    volume_ml = models.PositiveIntegerField("volume (ml)", validators=VOLUME_ML.validators())
+    drink = models.CharField(max_length=16, choices=Drink.choices, default=Drink.WATER)
+
+    class Meta:
+        verbose_name = "hydration entry"
+        verbose_name_plural = "hydration entries"
+        ordering = ["-taken_at", "-created_at"]
+        indexes = [models.Index(fields=["user", "taken_at"], name="hydration_user_time")]
+        constraints = [
+            length_constraint("hydration", "notes"),
+            since_2000_constraint("hydration", "taken_at"),
+            VOLUME_ML.constraint("hydration", "volume_ml"),
+            choices_constraint("hydration", "drink", Drink),
+        ]
+
+    def __str__(self):
+        return f"{self.volume_ml} ml {self.get_drink_display().lower()}"
+
+
+class EpisodeKind(models.TextChoices):
+    TWITCH = "twitch", "Twitch"
+    SPASM = "spasm", "Spasm"
+    CRAMP = "cramp", "Cramp"
+    SEVERE = "severe", "Severe (muscle explosion)"
+
+
+class BodyRegion(models.TextChoices):
+    EYELID = "eyelid", "Eyelid"
+    FACE = "face", "Face"
+    NECK = "neck", "Neck"
+    SHOULDER = "shoulder", "Shoulder"
+    UPPER_ARM = "upper_arm", "Upper arm"
+    FOREARM = "forearm", "Forearm"
+    HAND = "hand", "Hand"
+    CHEST = "chest", "Chest"
+    ABDOMEN = "abdomen", "Abdomen"
+    UPPER_BACK = "upper_back", "Upper back"
+    LOWER_BACK = "lower_back", "Lower back"
+    GLUTE = "glute", "Glute"
+    THIGH_FRONT = "thigh_front", "Front of thigh"
+    THIGH_BACK = "thigh_back", "Back of thigh"
+    CALF = "calf", "Calf"
+    SHIN = "shin", "Shin"
+    FOOT = "foot", "Foot"
+    OTHER = "other", "Other"
+
+
+class Side(models.TextChoices):
+    LEFT = "left", "Left"
+    RIGHT = "right", "Right"
+    BOTH = "both", "Both"
+    NONE = "none", "Not sided"
+
+
+class Timing(models.TextChoices):
+    DURING_EXERCISE = "during_exercise", "During exercise"
+    RIGHT_AFTER = "right_after", "Right after exercise"
+    HOURS_AFTER = "hours_after", "Hours after exercise"
+    UNRELATED = "unrelated", "Unrelated to exercise"
+
+
+class Relief(models.TextChoices):
+    STRETCH = "stretch", "Stretching"
+    MASSAGE = "massage", "Massage"
+    HEAT = "heat", "Heat"
+    FLUIDS = "fluids", "Fluids"
+    REST = "rest", "Rest"
+    NSAID = "nsaid", "Anti-inflammatory (NSAID)"
+    NONE = "none", "Nothing helped / nothing tried"
+
+
+def validate_relief(value) -> None:
+    """A list of distinct Relief values, where "none" stands alone."""
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValidationError("Must be a list of relief options.", code="invalid")
+    unknown = [item for item in value if item not in Relief.values]
+    if unknown:
+        raise ValidationError(
+            "Unknown relief option %(unknown)s; choose from %(known)s.",
+            params={"unknown": ", ".join(unknown), "known": ", ".join(Relief.values)},
+            code="invalid_choice",
+        )
+    if len(set(value)) != len(value):
+        raise ValidationError("Each relief option may appear once.", code="duplicate")
+    if Relief.NONE in value and len(value) > 1:
+        raise ValidationError('"none" cannot be combined with other options.', code="none")
+
+
+DURATION_S = Bounds(1, 86400)
+PAIN = Bounds(0, 10)
+TWITCH_COUNT = Bounds(1, 10000)
+
+
+class TwitchEpisode(Entry):
+    """A twitch, spasm, cramp or severe spasm, with what a doctor would ask about.
+
+    `count` lets a run of many small twitches be logged as one entry.
+    """
+
+    started_at = models.DateTimeField(validators=[validate_plausible_time])
+    duration_s = models.PositiveIntegerField("duration (s)", validators=DURATION_S.validators())
+    kind = models.CharField(max_length=8, choices=EpisodeKind.choices)
+    body_region = models.CharField(max_length=16, choices=BodyRegion.choices)
+    side = models.CharField(max_length=8, choices=Side.choices, default=Side.NONE)
+    pain = models.PositiveSmallIntegerField("pain (0-10)", validators=PAIN.validators())
+    timing = models.CharField(max_length=16, choices=Timing.choices)
+    count = models.PositiveIntegerField(default=1, validators=TWITCH_COUNT.validators())
+    weakness = models.BooleanField(default=False)
+    sensation_change = models.BooleanField(
+        default=False, help_text="Numbness, tingling or other change in feeling."
+    )
+    muscle_loss = models.BooleanField(default=False, help_text="The muscle looks smaller.")
+    relief = models.JSONField(default=list, blank=True, validators=[validate_relief])
+
+    class Meta:
+        verbose_name = "twitch episode"
+        ordering = ["-started_at", "-created_at"]
+        indexes = [models.Index(fields=["user", "started_at"], name="episode_user_time")]
+        constraints = [
+            length_constraint("episode", "notes"),
+            since_2000_constraint("episode", "started_at"),
+            DURATION_S.constraint("episode", "duration_s"),
+            PAIN.constraint("episode", "pain"),
+            TWITCH_COUNT.constraint("episode", "count"),
+            choices_constraint("episode", "kind", EpisodeKind),
+            choices_constraint("episode", "body_region", BodyRegion),
+            choices_constraint("episode", "side", Side),
+            choices_constraint("episode", "timing", Timing),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}, {self.get_body_region_display().lower()}"
+
+
+CHECKIN_DAY_TAKEN = "You already have a check-in for this date."
+SLEEP_HOURS = Bounds(0, 24)
+CAFFEINE_MG = Bounds(0, 2000)
+STRESS = Bounds(0, 10)
+
+
+class DailyCheckin(Entry):
+    """One per person per day: the context behind a day's twitches.
+
+    The numbers are optional so that a bad day can still be logged with a tap.
+    """
+
+    time_field = "date"
+
+    date = models.DateField(validators=[validate_plausible_date])
+    sleep_hours = models.FloatField(null=True, blank=True, validators=SLEEP_HOURS.validators())
+    caffeine_mg = models.PositiveSmallIntegerField(
+        "caffeine (mg)", null=True, blank=True, validators=CAFFEINE_MG.validators()
+    )
+    stress = models.PositiveSmallIntegerField(
+        "stress (0-10)", null=True, blank=True, validators=STRESS.validators()
+    )
+    ill = models.BooleanField(default=False)
+    new_medication = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = "daily check-in"
+        ordering = ["-date", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "date"],
+                name="checkin_one_per_day",
+                violation_error_message=CHECKIN_DAY_TAKEN,
+            ),
+            length_constraint("checkin", "notes"),
+            since_2000_constraint("checkin", "date", EARLIEST_TIME.date()),
+            SLEEP_HOURS.constraint("checkin", "sleep_hours"),
+            CAFFEINE_MG.constraint("checkin", "caffeine_mg"),
+            STRESS.constraint("checkin", "stress"),
+        ]
+
+    def __str__(self):
+        return f"Check-in for {self.date}"
+
+
+ENTRY_MODELS = (Workout, HydrationEntry, TwitchEpisode, DailyCheckin)
