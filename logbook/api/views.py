@@ -15,10 +15,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from config.rest import BoundedJSONParser
 from logbook.api import serializers as s
 from logbook.api.sync import SyncRequestSerializer, SyncResponseSerializer, sync_batch
 from logbook.api.writes import NotYours, Status, find_by_id, save_entry
@@ -38,15 +40,18 @@ TIME_RANGE_PARAMETERS = [
 
 
 def parse_instant(name: str, value: str) -> datetime | date:
-    parsed = parse_datetime(value)
-    if parsed is not None:
-        return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, UTC)
-    day = parse_date(value)
-    if day is None:
+    try:
+        day = parse_date(value)
+        moment = None if day else parse_datetime(value)
+    except ValueError:
+        day = moment = None
+    if day is not None:
+        return day
+    if moment is None:
         raise ValidationError(
             {name: ["Use an ISO 8601 date or date-time, e.g. 2026-11-01 or 2026-11-01T08:00Z."]}
         )
-    return day
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment, UTC)
 
 
 def filter_time_range(queryset, params):
@@ -150,3 +155,4 @@ class TokenView(ObtainAuthToken):
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"
+    parser_classes = [BoundedJSONParser, FormParser]

@@ -1,0 +1,90 @@
+"""Personas and real services for the whole suite.
+
+Personas follow healthchecks' habit: the owner, another athlete and an
+anonymous visitor, so that every URL can be tried by someone it must refuse.
+
+Services are real. Without them a test that needs one is skipped locally, but
+with REQUIRE_SERVICES=1 (CI) a missing service fails the run.
+"""
+
+import os
+
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tests.factories import UserFactory
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def service_missing(message: str):
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{message} (REQUIRE_SERVICES=1, so this fails instead of skipping)")
+    pytest.skip(message)
+
+
+def pytest_configure(config):
+    if REQUIRE_SERVICES and settings.DATABASES["default"]["ENGINE"] != (
+        "django.db.backends.postgresql"
+    ):
+        raise pytest.UsageError("REQUIRE_SERVICES=1 needs DATABASE_URL to name PostgreSQL.")
+
+
+@pytest.fixture
+def postgres(db):
+    if connection.vendor != "postgresql":
+        service_missing("needs PostgreSQL: set DATABASE_URL=postgres://...")
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    url = os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/0"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        service_missing(f"needs Redis at {url}: {exc}")
+    return url
+
+
+@pytest.fixture
+def athlete(db):
+    return UserFactory(username="athlete")
+
+
+@pytest.fixture
+def other_athlete(db):
+    return UserFactory(username="other")
+
+
+def token_client(user) -> APIClient:
+    client = APIClient()
+    token, _ = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def api(athlete):
+    """The athlete's API client, authenticated by token like a phone app."""
+    return token_client(athlete)
+
+
+@pytest.fixture
+def other_api(other_athlete):
+    return token_client(other_athlete)
+
+
+@pytest.fixture
+def anonymous_api():
+    return APIClient()
+
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # PBKDF2's deliberate slowness would dominate the suite's run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
