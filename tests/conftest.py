@@ -83,7 +83,6 @@ def anonymous_api():
     return APIClient()
 
 
-
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # PBKDF2's deliberate slowness would dominate the suite's run time.

@@ -103,7 +103,9 @@ def test_list_is_newest_first_and_paginated(kind, api, athlete):
     now = datetime(2026, 11, 20, 12, tzinfo=UTC)
     for days_ago in (3, 1, 2):
         when = now - timedelta(days=days_ago)
-        kind.factory(user=athlete, **{kind.time_field: when.date() if kind.time_field == "date" else when})
+        kind.factory(
+            user=athlete, **{kind.time_field: when.date() if kind.time_field == "date" else when}
+        )
 
     page = api.get(kind.url, {"page_size": 2}).json()
 
@@ -121,7 +123,9 @@ def test_list_is_newest_first_and_paginated(kind, api, athlete):
 def test_since_and_until_filter_by_when_it_happened(kind, api, athlete):
     for day in (1, 10, 20):
         when = datetime(2026, 10, day, 12, tzinfo=UTC)
-        kind.factory(user=athlete, **{kind.time_field: when.date() if kind.time_field == "date" else when})
+        kind.factory(
+            user=athlete, **{kind.time_field: when.date() if kind.time_field == "date" else when}
+        )
 
     def days(params):
         rows = api.get(kind.url, params).json()["results"]

@@ -37,9 +37,7 @@ def test_a_replay_with_other_content_keeps_the_stored_row(api):
 
 
 @pytest.mark.parametrize("kind", KINDS, ids=KIND_IDS)
-def test_an_id_of_another_athletes_entry_answers_404_and_leaves_it_alone(
-    kind, api, other_athlete
-):
+def test_an_id_of_another_athletes_entry_answers_404_and_leaves_it_alone(kind, api, other_athlete):
     theirs = kind.factory(user=other_athlete)
     before = kind.model.objects.values().get(pk=theirs.pk)
 

@@ -19,9 +19,7 @@ def test_the_list_holds_only_the_requesters_entries(kind, api, athlete, other_at
 
 @pytest.mark.parametrize("kind", KINDS, ids=KIND_IDS)
 @pytest.mark.parametrize("method", ["get", "put", "patch", "delete"])
-def test_another_athletes_entry_answers_404_and_stays_unchanged(
-    kind, method, other_api, athlete
-):
+def test_another_athletes_entry_answers_404_and_stays_unchanged(kind, method, other_api, athlete):
     entry = kind.factory(user=athlete)
     before = kind.model.objects.values().get(pk=entry.pk)
     field, value = kind.change

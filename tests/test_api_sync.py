@@ -108,7 +108,9 @@ def test_items_without_a_usable_id_are_invalid(api, item, field):
 def test_another_athletes_id_is_invalid_and_their_row_is_untouched(api, other_athlete):
     theirs = EPISODES.factory(user=other_athlete, pain=1)
 
-    response = api.post(SYNC, {"episodes": [EPISODES.body(id=str(theirs.pk), pain=9)]}, format="json")
+    response = api.post(
+        SYNC, {"episodes": [EPISODES.body(id=str(theirs.pk), pain=9)]}, format="json"
+    )
 
     assert statuses(response) == ["invalid"]
     assert "id" in response.json()["results"][0]["errors"]
@@ -147,7 +149,10 @@ def test_five_hundred_items_are_accepted(api):
 
 
 def test_more_than_five_hundred_items_answer_413_and_save_nothing(api):
-    batch = {"hydration": [HYDRATION.body() for _ in range(300)], "episodes": [EPISODES.body() for _ in range(201)]}
+    batch = {
+        "hydration": [HYDRATION.body() for _ in range(300)],
+        "episodes": [EPISODES.body() for _ in range(201)],
+    }
 
     response = api.post(SYNC, batch, format="json")
 

@@ -161,7 +161,9 @@ def test_a_time_without_utc_offset_is_refused(api):
 def test_times_far_in_the_future_or_before_2000_are_refused(api, kind):
     now = timezone.now()
     future = api.post(kind.url, kind.body(when=now + timedelta(hours=25)), format="json")
-    ancient = api.post(kind.url, kind.body(**{kind.time_field: "1999-12-31T23:59:59Z"}), format="json")
+    ancient = api.post(
+        kind.url, kind.body(**{kind.time_field: "1999-12-31T23:59:59Z"}), format="json"
+    )
     tomorrow_morning = api.post(kind.url, kind.body(when=now + timedelta(hours=23)), format="json")
 
     assert future.status_code == 400

@@ -83,10 +83,19 @@ def sync_item(kind, serializer_class, item, existing, context) -> dict:
     entry_id = client_id(item)
     result = {"type": kind, "id": str(entry_id) if entry_id else None}
     if not isinstance(item, dict):
-        return {**result, "status": Status.INVALID, "errors": {"non_field_errors": ["Must be an object."]}}
+        return {
+            **result,
+            "status": Status.INVALID,
+            "errors": {"non_field_errors": ["Must be an object."]},
+        }
     if entry_id is None:
         message = "Must be a valid UUID." if "id" in item else "Each item needs its client id."
-        return {**result, "id": item.get("id"), "status": Status.INVALID, "errors": {"id": [message]}}
+        return {
+            **result,
+            "id": item.get("id"),
+            "status": Status.INVALID,
+            "errors": {"id": [message]},
+        }
     try:
         outcome = save_entry(
             serializer_class,

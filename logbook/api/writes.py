@@ -81,4 +81,3 @@ def save_entry(serializer_class, data, context, *, existing, update_existing) ->
 
 def differs(instance, validated_data) -> bool:
     return any(getattr(instance, name) != value for name, value in validated_data.items())
-
