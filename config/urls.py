@@ -2,7 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from config import views
+
 urlpatterns = [
+    path("health/", views.health, name="health"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("logbook.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

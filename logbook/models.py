@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
@@ -123,6 +123,7 @@ class Profile(models.Model):
     medications = models.TextField(
         blank=True,
         max_length=NOTES_MAX_LENGTH,
+        validators=[MaxLengthValidator(NOTES_MAX_LENGTH)],
         help_text="Medicines you take; doctors ask for them.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -165,7 +166,11 @@ class Entry(models.Model):
         # The (user, time) index of each model covers lookups by user alone.
         db_index=False,
     )
-    notes = models.TextField(blank=True, max_length=NOTES_MAX_LENGTH)
+    notes = models.TextField(
+        blank=True,
+        max_length=NOTES_MAX_LENGTH,
+        validators=[MaxLengthValidator(NOTES_MAX_LENGTH)],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

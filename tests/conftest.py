@@ -87,3 +87,24 @@ def anonymous_api():
 def fast_password_hashing(settings):
     # PBKDF2's deliberate slowness would dominate the suite's run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def use_broker(settings, monkeypatch):
+    """Point Celery at a broker URL for one test, instead of running tasks in-process."""
+    from config.celery import app
+
+    def use(url):
+        settings.CELERY_TASK_ALWAYS_EAGER = False
+        monkeypatch.setitem(app.conf, "task_always_eager", False)
+        monkeypatch.setitem(app.conf, "broker_url", url)
+
+    return use
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # Throttle counters and debounce marks must not leak from one test to the next.
+    from django.core.cache import cache
+
+    cache.clear()

@@ -1,0 +1,77 @@
+"""logbook announces each saved or deleted entry, after the transaction commits."""
+
+import pytest
+from django.db import transaction
+
+from logbook.signals import entry_changed
+from tests.kinds import KIND_IDS, KINDS
+
+
+@pytest.fixture
+def announcements():
+    heard = []
+
+    def listener(sender, **kwargs):
+        heard.append((sender, kwargs["user_id"], kwargs["entry_id"], kwargs["action"]))
+
+    entry_changed.connect(listener, dispatch_uid="test-listener")
+    yield heard
+    entry_changed.disconnect(dispatch_uid="test-listener")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("kind", KINDS, ids=KIND_IDS)
+def test_saves_and_deletes_are_announced_with_the_user_id(kind, athlete, announcements):
+    entry = kind.factory(user=athlete)
+    entry_id = entry.pk
+    entry.delete()
+
+    assert announcements == [
+        (kind.model, athlete.pk, entry_id, "saved"),
+        (kind.model, athlete.pk, entry_id, "deleted"),
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nothing_is_announced_before_the_commit(athlete, announcements):
+    with transaction.atomic():
+        KINDS[2].factory(user=athlete)
+        assert announcements == []
+
+    assert len(announcements) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_save_is_never_announced(athlete, announcements):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        KINDS[2].factory(user=athlete)
+        raise RuntimeError("rolled back")
+
+    assert announcements == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_listener_does_not_fail_the_save(api, athlete, announcements, caplog):
+    def broken(sender, **kwargs):
+        raise ConnectionError("broker down")
+
+    entry_changed.connect(broken, dispatch_uid="broken-listener")
+    try:
+        response = api.post(KINDS[2].url, KINDS[2].body(notes="private words"), format="json")
+    finally:
+        entry_changed.disconnect(dispatch_uid="broken-listener")
+
+    assert response.status_code == 201
+    assert len(announcements) == 1
+    assert "broken" in caplog.text
+    assert "private words" not in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_api_sync_announces_each_saved_entry(api, announcements):
+    batch = {"episodes": [KINDS[2].body() for _ in range(3)]}
+
+    api.post("/api/v1/sync/", batch, format="json")
+    api.post("/api/v1/sync/", batch, format="json")  # unchanged: nothing to announce
+
+    assert [action for *_, action in announcements] == ["saved"] * 3
