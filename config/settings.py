@@ -118,20 +118,23 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
-if DEBUG:
-    # WhiteNoise warns about a missing STATIC_ROOT even when serving sources.
-    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Hashed, compressed files need `collectstatic` (the Procfile's release step);
+# without it the sources are served straight from their folders, so a fresh
+# clone runs without that step.
+STATIC_MANIFEST = env.bool("DJANGO_STATIC_MANIFEST", default=not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        # Hashed, compressed files need `collectstatic`; development serves the
-        # sources directly so a fresh clone runs without that step.
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if env.bool("DJANGO_STATIC_MANIFEST", default=not DEBUG)
+        if STATIC_MANIFEST
         else "django.contrib.staticfiles.storage.StaticFilesStorage",
     },
 }
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+if not STATIC_MANIFEST:
+    # WhiteNoise warns about a missing STATIC_ROOT even when serving sources.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # The whole body of any request, form or JSON, is capped at 1 MiB.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024

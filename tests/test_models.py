@@ -89,7 +89,11 @@ def test_every_user_gets_a_profile_with_defaults():
 
     profile = Profile.objects.get(user=user)
 
-    assert (profile.timezone, profile.units, profile.daily_fluid_target_ml) == ("UTC", "metric", 2000)
+    assert (profile.timezone, profile.units, profile.daily_fluid_target_ml) == (
+        "UTC",
+        "metric",
+        2000,
+    )
     assert profile.digest_enabled is True
 
 

@@ -43,9 +43,13 @@ def test_nothing_is_announced_before_the_commit(athlete, announcements):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_rolled_back_save_is_never_announced(athlete, announcements):
-    with pytest.raises(RuntimeError), transaction.atomic():
-        KINDS[2].factory(user=athlete)
-        raise RuntimeError("rolled back")
+    def save_then_fail():
+        with transaction.atomic():
+            KINDS[2].factory(user=athlete)
+            raise RuntimeError("rolled back")
+
+    with pytest.raises(RuntimeError):
+        save_then_fail()
 
     assert announcements == []
 
