@@ -98,6 +98,8 @@ def use_broker(settings, monkeypatch):
         settings.CELERY_TASK_ALWAYS_EAGER = False
         monkeypatch.setitem(app.conf, "task_always_eager", False)
         monkeypatch.setitem(app.conf, "broker_url", url)
+        # Celery reads this variable before its own configuration.
+        monkeypatch.setenv("CELERY_BROKER_URL", url)
 
     return use
 
