@@ -3,16 +3,23 @@
 Each item is saved or rejected on its own and reported by its client id, so a
 phone can drop what was confirmed and keep showing what was refused. Sending
 the same batch again answers "unchanged" for every item and writes nothing.
+
+A phone back online may send hundreds of entries at once, so the common case
+is made cheap: one query finds which ids are already stored, one serializer
+checks every item of a kind, and the new entries go in with one INSERT. Only
+when that INSERT is refused (a race with another send) does each entry go
+through the one-at-a-time path of the create endpoint.
 """
 
 import uuid
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from rest_framework import serializers
 from rest_framework.exceptions import APIException, ValidationError
 
 from logbook.api import serializers as s
-from logbook.api.writes import NotYours, Status, save_entry
+from logbook.api.writes import NotYours, Status, differs, save_entry
+from logbook.signals import announce_after_commit
 
 MAX_ITEMS = 500
 
@@ -22,6 +29,8 @@ SERIALIZERS = {
     "episodes": s.EpisodeSerializer,
     "checkins": s.CheckinSerializer,
 }
+
+NOT_YOURS = "This id cannot be used; generate a new one."
 
 
 class BatchTooLarge(APIException):
@@ -33,14 +42,11 @@ def sync_batch(data, context) -> list[dict]:
     """Save every item of `data`, and say what became of each."""
     batch = checked_batch(data)
     results = []
-    # One transaction for the batch is one commit instead of hundreds; each item
-    # still succeeds or fails alone inside its own savepoint.
+    # One transaction, so one commit, for the whole batch; items that fail
+    # are refused inside it without disturbing the others.
     with transaction.atomic():
         for kind, items in batch.items():
-            serializer_class = SERIALIZERS[kind]
-            existing = rows_by_id(serializer_class.Meta.model, items)
-            for item in items:
-                results.append(sync_item(kind, serializer_class, item, existing, context))
+            results += KindSync(kind, context).run(items)
     return results
 
 
@@ -73,44 +79,91 @@ def client_id(item) -> uuid.UUID | None:
         return None
 
 
-def rows_by_id(model, items) -> dict:
-    """The rows, of any owner, that already carry the batch's ids: one query."""
-    ids = {entry_id for entry_id in map(client_id, items) if entry_id}
-    return {row.pk: row for row in model.objects.filter(pk__in=ids)}
+class KindSync:
+    """Syncs the items of one kind (say, episodes) of a batch."""
 
+    def __init__(self, kind, context):
+        self.kind = kind
+        self.context = context
+        self.user = context["request"].user
+        # One serializer checks every item, as DRF's ListSerializer does, so
+        # its fields are built once rather than once per item.
+        self.serializer = SERIALIZERS[kind](context=context)
+        self.model = self.serializer.Meta.model
+        self.stored = {}  # id -> row already in the database (any owner's)
+        self.pending = {}  # id -> (result, item, unsaved row) awaiting the INSERT
 
-def sync_item(kind, serializer_class, item, existing, context) -> dict:
-    entry_id = client_id(item)
-    result = {"type": kind, "id": str(entry_id) if entry_id else None}
-    if not isinstance(item, dict):
-        return {
-            **result,
-            "status": Status.INVALID,
-            "errors": {"non_field_errors": ["Must be an object."]},
-        }
-    if entry_id is None:
-        message = "Must be a valid UUID." if "id" in item else "Each item needs its client id."
-        return {
-            **result,
-            "id": item.get("id"),
-            "status": Status.INVALID,
-            "errors": {"id": [message]},
-        }
-    try:
-        outcome = save_entry(
-            serializer_class,
-            item,
-            context,
-            existing=existing.get(entry_id),
-            update_existing=True,
-        )
-    except NotYours:
-        errors = {"id": ["This id cannot be used; generate a new one."]}
-        return {**result, "status": Status.INVALID, "errors": errors}
-    if outcome.instance is not None:
-        # A later item in this batch with the same id finds this one.
-        existing[entry_id] = outcome.instance
-    return {**result, "status": outcome.status, "errors": outcome.errors}
+    def run(self, items) -> list[dict]:
+        ids = {entry_id for entry_id in map(client_id, items) if entry_id}
+        self.stored = {row.pk: row for row in self.model.objects.filter(pk__in=ids)}
+        results = []
+        for item in items:
+            entry_id = client_id(item)
+            if entry_id in self.pending:
+                self.insert_pending()  # the same id twice: the second edits the first
+            results.append(self.sync_item(entry_id, item))
+        self.insert_pending()
+        return results
+
+    def sync_item(self, entry_id, item) -> dict:
+        result = {"type": self.kind, "id": str(entry_id) if entry_id else None}
+        result["errors"] = {}
+        if not isinstance(item, dict):
+            errors = {"non_field_errors": ["Must be an object."]}
+            return {**result, "status": Status.INVALID, "errors": errors}
+        if entry_id is None:
+            message = "Must be a valid UUID." if "id" in item else "Each item needs its client id."
+            return {
+                **result,
+                "id": item.get("id"),
+                "status": Status.INVALID,
+                "errors": {"id": [message]},
+            }
+
+        stored = self.stored.get(entry_id)
+        if stored is not None and stored.user_id != self.user.pk:
+            return {**result, "status": Status.INVALID, "errors": {"id": [NOT_YOURS]}}
+        self.serializer.instance = stored
+        try:
+            validated = self.serializer.run_validation(item)
+        except ValidationError as exc:
+            return {**result, "status": Status.INVALID, "errors": exc.detail}
+
+        if stored is None:
+            result["status"] = Status.CREATED  # unless insert_pending finds otherwise
+            self.pending[entry_id] = (result, item, self.model(user=self.user, **validated))
+            return result
+        if not differs(stored, validated):
+            return {**result, "status": Status.UNCHANGED}
+        self.serializer.update(stored, validated)
+        return {**result, "status": Status.UPDATED}
+
+    def insert_pending(self):
+        if not self.pending:
+            return
+        pending, self.pending = list(self.pending.values()), {}
+        try:
+            with transaction.atomic():
+                self.model.objects.bulk_create([row for _, _, row in pending])
+        except IntegrityError:
+            # Another request stored one of these ids or dates meanwhile:
+            # settle each entry on its own, as the create endpoint does.
+            for result, item, _ in pending:
+                result.update(self.save_one(item))
+            return
+        for result, _, row in pending:
+            self.stored[row.pk] = row
+            # bulk_create sends no post_save, so announce here.
+            announce_after_commit(row, "saved")
+
+    def save_one(self, item) -> dict:
+        try:
+            outcome = save_entry(type(self.serializer), item, self.context, update_existing=True)
+        except NotYours:
+            return {"status": Status.INVALID, "errors": {"id": [NOT_YOURS]}}
+        if outcome.serializer is not None:
+            self.stored[outcome.serializer.instance.pk] = outcome.serializer.instance
+        return {"status": outcome.status, "errors": outcome.errors}
 
 
 class SyncRequestSerializer(serializers.Serializer):

@@ -4,10 +4,8 @@ Every queryset starts from the requester's rows, so another person's entry
 answers 404 exactly like one that does not exist.
 """
 
-import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.types import OpenApiTypes
@@ -23,7 +21,7 @@ from rest_framework.views import APIView
 from config.rest import BoundedJSONParser
 from logbook.api import serializers as s
 from logbook.api.sync import SyncRequestSerializer, SyncResponseSerializer, sync_batch
-from logbook.api.writes import NotYours, Status, find_by_id, save_entry
+from logbook.api.writes import NotYours, Status, save_entry
 
 TIME_RANGE_PARAMETERS = [
     OpenApiParameter(
@@ -96,15 +94,11 @@ class EntryViewSet(viewsets.ModelViewSet):
         return queryset
 
     def create(self, request, *args, **kwargs):
-        serializer_class = self.get_serializer_class()
-        entry_id = request.data.get("id") if isinstance(request.data, dict) else None
-        existing = find_by_id(serializer_class.Meta.model, valid_uuid_or_none(entry_id))
         try:
             outcome = save_entry(
-                serializer_class,
+                self.get_serializer_class(),
                 request.data,
                 self.get_serializer_context(),
-                existing=existing,
                 update_existing=False,
             )
         except NotYours:
@@ -112,19 +106,7 @@ class EntryViewSet(viewsets.ModelViewSet):
         if outcome.status == Status.INVALID:
             raise ValidationError(outcome.errors)
         answer = status.HTTP_201_CREATED if outcome.status == Status.CREATED else status.HTTP_200_OK
-        return Response(self.get_serializer(outcome.instance).data, status=answer)
-
-    def perform_update(self, serializer):
-        with transaction.atomic():
-            serializer.save()
-
-
-def valid_uuid_or_none(value):
-    """The client's id if it is a well-formed UUID; otherwise the serializer says why not."""
-    try:
-        return uuid.UUID(str(value)) if value is not None else None
-    except ValueError:
-        return None
+        return Response(outcome.serializer.data, status=answer)
 
 
 def entry_views(serializer_class):

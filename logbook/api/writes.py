@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.db import IntegrityError, transaction
+from rest_framework import serializers
 
 
 class Status(StrEnum):
@@ -25,22 +26,22 @@ class NotYours(Exception):
 @dataclass
 class Outcome:
     status: Status
-    instance: object = None
+    # Bound to the stored entry, ready to render it; None when invalid.
+    serializer: serializers.ModelSerializer | None = None
     errors: dict = field(default_factory=dict)
 
 
 def find_by_id(model, entry_id):
     """The entry with this id, whoever owns it, or None."""
-    if entry_id is None:
-        return None
-    return model.objects.filter(pk=entry_id).first()
+    return model.objects.filter(pk=entry_id).order_by().first()
 
 
-def save_entry(serializer_class, data, context, *, existing, update_existing) -> Outcome:
+def save_entry(serializer_class, data, context, *, existing=None, update_existing) -> Outcome:
     """Create the entry `data` describes, or settle what its id already names.
 
-    `existing` is the row that already has `data`'s id (any owner's), or None.
-    If it is the requester's, a create replay keeps it as it is, while a sync
+    `existing` is the row already stored under `data`'s id (any owner's), if
+    the caller looked it up; otherwise the insert finds out. If the row is the
+    requester's, a create replay keeps it as it is, while a sync
     (`update_existing`) brings it up to date. Raises NotYours for another
     person's row, which must stay untouched.
     """
@@ -49,7 +50,7 @@ def save_entry(serializer_class, data, context, *, existing, update_existing) ->
         if existing.user_id != user.pk:
             raise NotYours
         if not update_existing:
-            return Outcome(Status.UNCHANGED, existing)
+            return Outcome(Status.UNCHANGED, serializer_class(existing, context=context))
 
     serializer = serializer_class(existing, data=data, context=context)
     if not serializer.is_valid():
@@ -57,19 +58,19 @@ def save_entry(serializer_class, data, context, *, existing, update_existing) ->
 
     if existing is not None:
         if not differs(existing, serializer.validated_data):
-            return Outcome(Status.UNCHANGED, existing)
-        with transaction.atomic():
-            return Outcome(Status.UPDATED, serializer.save())
+            return Outcome(Status.UNCHANGED, serializer)
+        serializer.save()
+        return Outcome(Status.UPDATED, serializer)
 
     try:
-        with transaction.atomic():
-            return Outcome(Status.CREATED, serializer.save(user=user))
+        insert(serializer, user)
+        return Outcome(Status.CREATED, serializer)
     except IntegrityError:
-        # Two sends of one entry raced and the other one inserted it first.
-        raced = find_by_id(serializer_class.Meta.model, serializer.validated_data.get("id"))
-        if raced is not None:
+        # The id was taken: by an earlier send of this entry, or one racing it.
+        taken_by = find_by_id(serializer_class.Meta.model, serializer.validated_data.get("id"))
+        if taken_by is not None:
             return save_entry(
-                serializer_class, data, context, existing=raced, update_existing=update_existing
+                serializer_class, data, context, existing=taken_by, update_existing=update_existing
             )
         # Or another entry took a unique slot (a check-in's date) meanwhile:
         # validating again now reports it by field.
@@ -77,6 +78,16 @@ def save_entry(serializer_class, data, context, *, existing, update_existing) ->
         if serializer.is_valid():
             raise
         return Outcome(Status.INVALID, errors=serializer.errors)
+
+
+def insert(serializer, user):
+    if transaction.get_connection().in_atomic_block:
+        # Inside a batch: a savepoint, so that a refused row leaves the batch usable.
+        with transaction.atomic():
+            serializer.save(user=user)
+    else:
+        # One INSERT commits on its own; a refused one leaves nothing to undo.
+        serializer.save(user=user)
 
 
 def differs(instance, validated_data) -> bool:
