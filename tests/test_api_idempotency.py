@@ -5,6 +5,9 @@ import threading
 import pytest
 from django.db import connection
 
+from logbook.api import writes
+from logbook.api.sync import KindSync
+from tests import factories
 from tests.conftest import token_client
 from tests.kinds import KIND_IDS, KINDS
 
@@ -49,28 +52,148 @@ def test_an_id_of_another_athletes_entry_answers_404_and_leaves_it_alone(kind, a
     assert kind.model.objects.count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("postgres")
-@pytest.mark.parametrize("kind", KINDS, ids=KIND_IDS)
-def test_concurrent_sends_of_one_entry_store_it_once(kind, athlete):
-    """Two requests race past the existence check; the loser finds the winner's row."""
-    body = kind.body()
-    barrier = threading.Barrier(4)
-    statuses = []
+def post_at_once(user, url, bodies):
+    """POST each body from its own thread and connection, all released together."""
+    barrier = threading.Barrier(len(bodies))
+    responses = [None] * len(bodies)
 
-    def send():
-        client = token_client(athlete)
+    def send(index, body):
+        client = token_client(user)
         barrier.wait()
         try:
-            statuses.append(client.post(kind.url, body, format="json").status_code)
+            responses[index] = client.post(url, body, format="json")
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=send) for _ in range(4)]
+    threads = [threading.Thread(target=send, args=item) for item in enumerate(bodies)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return responses
 
-    assert sorted(statuses) == [200, 200, 200, 201]
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("postgres")
+@pytest.mark.parametrize("kind", KINDS, ids=KIND_IDS)
+def test_concurrent_sends_of_one_entry_store_it_once(kind, athlete):
+    """Requests race to insert one id; the losers find the winner's row."""
+    body = kind.body()
+
+    responses = post_at_once(athlete, kind.url, [body] * 4)
+
+    assert sorted(r.status_code for r in responses) == [200, 200, 200, 201]
     assert kind.model.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("postgres")
+def test_concurrent_check_ins_for_one_day_keep_one_and_name_the_date(athlete):
+    kind = KINDS[3]
+
+    responses = post_at_once(athlete, kind.url, [kind.body() for _ in range(4)])
+
+    assert sorted(r.status_code for r in responses) == [201, 400, 400, 400]
+    refused = [r.json() for r in responses if r.status_code == 400]
+    assert all(
+        errors == {"date": ["You already have a check-in for this date."]} for errors in refused
+    )
+    assert kind.model.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("postgres")
+def test_concurrent_syncs_of_one_batch_store_each_entry_once(athlete):
+    """Two phones (or two tabs) flush the same outbox at the same moment."""
+    batch = {
+        "episodes": [KINDS[2].body() for _ in range(30)],
+        "hydration": [KINDS[1].body() for _ in range(30)],
+    }
+
+    responses = post_at_once(athlete, "/api/v1/sync/", [batch] * 3)
+
+    assert KINDS[2].model.objects.count() == 30
+    assert KINDS[1].model.objects.count() == 30
+    for position in range(60):
+        statuses = sorted(r.json()["results"][position]["status"] for r in responses)
+        assert statuses == ["created", "unchanged", "unchanged"]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("postgres")
+def test_concurrent_syncs_with_edits_keep_one_row_holding_one_of_the_versions(athlete):
+    items = [KINDS[2].body(pain=1) for _ in range(20)]
+    edited = [{**item, "pain": 9} for item in items]
+
+    responses = post_at_once(athlete, "/api/v1/sync/", [{"episodes": items}, {"episodes": edited}])
+
+    assert KINDS[2].model.objects.count() == 20
+    for position, item in enumerate(items):
+        statuses = sorted(r.json()["results"][position]["status"] for r in responses)
+        assert statuses in (["created", "updated"], ["created", "unchanged"])
+        stored = KINDS[2].model.objects.get(pk=item["id"]).pain
+        assert stored in (1, 9)
+
+
+# The races above depend on timing. These pin each interleaving: a rival
+# request stores its row between this request's check and its INSERT.
+
+
+def test_a_check_in_that_loses_the_race_for_its_date_is_refused_by_field(api, athlete, monkeypatch):
+    real_insert = writes.insert
+
+    def rival_first(serializer, user):
+        factories.CheckinFactory(user=user, date=serializer.validated_data["date"])
+        real_insert(serializer, user)
+
+    monkeypatch.setattr(writes, "insert", rival_first)
+
+    response = api.post(KINDS[3].url, KINDS[3].body(), format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"date": ["You already have a check-in for this date."]}
+    assert KINDS[3].model.objects.count() == 1
+
+
+@pytest.fixture
+def rival_sync(monkeypatch):
+    """Before the batch's INSERT, a rival stores the same ids for `owner` with pain 1."""
+
+    def arrange(owner):
+        real_insert_pending = KindSync.insert_pending
+
+        def rival_first(self):
+            for _, item, _ in self.pending.values():
+                factories.EpisodeFactory(id=item["id"], user=owner, pain=1)
+            real_insert_pending(self)
+
+        monkeypatch.setattr(KindSync, "insert_pending", rival_first)
+
+    return arrange
+
+
+def test_a_sync_that_loses_the_race_updates_the_rivals_row(api, athlete, rival_sync):
+    rival_sync(athlete)
+    items = [KINDS[2].body(pain=7), KINDS[2].body(pain=1)]
+
+    response = api.post("/api/v1/sync/", {"episodes": items}, format="json")
+
+    # The rival's rows differ (pain, and the factory's other values): ours win.
+    assert [r["status"] for r in response.json()["results"]] == ["updated", "updated"]
+    stored = KINDS[2].model.objects.values_list("pk", "pain", "duration_s")
+    assert {(str(pk), pain, duration) for pk, pain, duration in stored} == {
+        (item["id"], item["pain"], item["duration_s"]) for item in items
+    }
+
+
+def test_a_sync_that_loses_the_race_to_another_athlete_leaves_their_row(
+    api, other_athlete, rival_sync
+):
+    rival_sync(other_athlete)
+
+    response = api.post("/api/v1/sync/", {"episodes": [KINDS[2].body(pain=7)]}, format="json")
+
+    (result,) = response.json()["results"]
+    assert (result["status"], list(result["errors"])) == ("invalid", ["id"])
+    assert KINDS[2].model.objects.get().user == other_athlete
+    assert KINDS[2].model.objects.get().pain == 1

@@ -31,6 +31,7 @@ SERIALIZERS = {
 }
 
 NOT_YOURS = "This id cannot be used; generate a new one."
+NO_ID = "Each item needs its client id."
 
 
 class BatchTooLarge(APIException):
@@ -107,36 +108,34 @@ class KindSync:
 
     def sync_item(self, entry_id, item) -> dict:
         result = {"type": self.kind, "id": str(entry_id) if entry_id else None}
-        result["errors"] = {}
-        if not isinstance(item, dict):
-            errors = {"non_field_errors": ["Must be an object."]}
+
+        def invalid(errors):
             return {**result, "status": Status.INVALID, "errors": errors}
+
+        if not isinstance(item, dict):
+            return invalid({"non_field_errors": ["Must be an object."]})
         if entry_id is None:
-            message = "Must be a valid UUID." if "id" in item else "Each item needs its client id."
-            return {
-                **result,
-                "id": item.get("id"),
-                "status": Status.INVALID,
-                "errors": {"id": [message]},
-            }
+            result["id"] = item.get("id")
+            return invalid({"id": ["Must be a valid UUID." if "id" in item else NO_ID]})
 
         stored = self.stored.get(entry_id)
         if stored is not None and stored.user_id != self.user.pk:
-            return {**result, "status": Status.INVALID, "errors": {"id": [NOT_YOURS]}}
+            return invalid({"id": [NOT_YOURS]})
         self.serializer.instance = stored
         try:
             validated = self.serializer.run_validation(item)
         except ValidationError as exc:
-            return {**result, "status": Status.INVALID, "errors": exc.detail}
+            return invalid(exc.detail)
 
         if stored is None:
-            result["status"] = Status.CREATED  # unless insert_pending finds otherwise
+            # Reported as created unless insert_pending finds otherwise.
+            result.update(status=Status.CREATED, errors={})
             self.pending[entry_id] = (result, item, self.model(user=self.user, **validated))
             return result
         if not differs(stored, validated):
-            return {**result, "status": Status.UNCHANGED}
+            return {**result, "status": Status.UNCHANGED, "errors": {}}
         self.serializer.update(stored, validated)
-        return {**result, "status": Status.UPDATED}
+        return {**result, "status": Status.UPDATED, "errors": {}}
 
     def insert_pending(self):
         if not self.pending:
@@ -151,7 +150,7 @@ class KindSync:
             for result, item, _ in pending:
                 result.update(self.save_one(item))
             return
-        for result, _, row in pending:
+        for _, _, row in pending:
             self.stored[row.pk] = row
             # bulk_create sends no post_save, so announce here.
             announce_after_commit(row, "saved")

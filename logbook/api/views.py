@@ -13,12 +13,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.parsers import FormParser
+from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from config.rest import BoundedJSONParser
 from logbook.api import serializers as s
 from logbook.api.sync import SyncRequestSerializer, SyncResponseSerializer, sync_batch
 from logbook.api.writes import NotYours, Status, save_entry
@@ -150,4 +149,4 @@ class TokenView(ObtainAuthToken):
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"
-    parser_classes = [BoundedJSONParser, FormParser]
+    parser_classes = [JSONParser, FormParser]
