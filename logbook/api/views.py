@@ -37,13 +37,14 @@ TIME_RANGE_PARAMETERS = [
 
 
 def parse_instant(name: str, value: str) -> datetime | date:
+    """A ?since= / ?until= value: a date, or a date-time (read as UTC if naive)."""
     try:
         day = parse_date(value)
-        moment = None if day else parse_datetime(value)
-    except ValueError:
-        day = moment = None
-    if day is not None:
-        return day
+        if day is not None:
+            return day
+        moment = parse_datetime(value)
+    except ValueError:  # well-formed but impossible, like 2026-13-01
+        moment = None
     if moment is None:
         raise ValidationError(
             {name: ["Use an ISO 8601 date or date-time, e.g. 2026-11-01 or 2026-11-01T08:00Z."]}
