@@ -196,17 +196,70 @@ SPECTACULAR_SETTINGS = {
 
 # --- Celery -----------------------------------------------------------------
 
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 # Without a broker the tasks run in-process, so the embedded default needs no
-# Redis and no worker.
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Redis and no worker. ("memory://" only keeps Celery from looking for one.)
+CELERY_TASK_ALWAYS_EAGER = not env.str("CELERY_BROKER_URL", default="")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or "memory://localhost/"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+# A save must not hang on a dead broker: one quick retry, then the sweep catches up.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+CELERY_BEAT_SCHEDULE = {
+    "triage-sweep": {"task": "triage.tasks.sweep", "schedule": 15 * 60},
+}
+
+# --- Triage -----------------------------------------------------------------
+
+# The rules' thresholds (triage/rules.py explains each) and the engine's knobs.
+TRIAGE = {
+    # recurring_episodes: same body region, "keeps coming back"
+    "recurring_watch_episodes": 3,
+    "recurring_watch_days": 7,
+    "recurring_doctor_episodes": 6,
+    "recurring_doctor_days": 14,
+    # long_episode: cramps "last anywhere from a few seconds to 15 minutes"
+    "long_cramp_minutes": 15,
+    "long_episode_minutes": 60,
+    # persistent_twitching: "long-term twitching"
+    "persistent_episode_days": 10,
+    "persistent_span_days": 21,
+    "persistent_lookback_days": 30,
+    # red_flag_symptoms: frequent twitching with weakness or sensation change
+    "red_flag_frequent_episodes": 3,
+    "red_flag_frequent_days": 14,
+    # severe_pain
+    "severe_pain": 8,
+    # load_spike: "incrementally — not exponentially"
+    "min_load_history_days": 28,
+    "acwr_spike": 1.5,
+    "week_increase_pct": 30,
+    "week_min_load": 300,
+    # dehydration_risk and no_warmup_pattern: episodes this soon after a workout
+    "after_workout_hours": 24,
+    "dehydration_episodes": 2,
+    "dehydration_days": 14,
+    # unexplained_twitching: "in the absence of known causes"
+    "unexplained_episodes": 5,
+    "unexplained_days": 14,
+    "unexplained_no_workout_hours": 48,
+    # return_after_break
+    "break_days": 14,
+    # no_warmup_pattern
+    "no_warmup_episodes": 3,
+    "no_warmup_days": 14,
+    # The engine: how far back it reads, how many people per batch, how long a
+    # burst of saves waits before one evaluation, and how often everyone is
+    # evaluated again even without changes.
+    "history_days": 120,
+    "batch_size": 500,
+    "debounce_seconds": env.int("TRIAGE_DEBOUNCE_SECONDS", default=5),
+    "reevaluate_hours": 24,
+}
 
 # --- Logging ----------------------------------------------------------------
 

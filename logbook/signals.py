@@ -10,19 +10,22 @@ import logging
 
 from django.db import transaction
 from django.dispatch import Signal
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
-# Sent with sender=<the entry's model>, user_id=..., entry_id=..., action="saved"|"deleted".
+# Sent with sender=<the entry's model>, user_id=..., entry_id=..., action="saved" or
+# "deleted", and changed_at: when the entry was saved or deleted (before the commit).
 entry_changed = Signal()
 
 
 def announce_after_commit(entry, action: str) -> None:
     model, user_id, entry_id = type(entry), entry.user_id, entry.pk
+    changed_at = timezone.now()
 
     def send():
         replies = entry_changed.send_robust(
-            sender=model, user_id=user_id, entry_id=entry_id, action=action
+            sender=model, user_id=user_id, entry_id=entry_id, action=action, changed_at=changed_at
         )
         for receiver, reply in replies:
             if isinstance(reply, Exception):

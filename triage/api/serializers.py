@@ -1,0 +1,49 @@
+from rest_framework import serializers
+
+from triage.models import Flag
+
+
+class FlagSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(source="rule", help_text="The rule that raised it; stable.")
+
+    class Meta:
+        model = Flag
+        fields = [
+            "id",
+            "code",
+            "severity",
+            "window_start",
+            "window_end",
+            "message",
+            "advice",
+            "source",
+            "status",
+            "evidence",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class LoadDaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    load = serializers.FloatField()
+    acute = serializers.FloatField(allow_null=True)
+    chronic = serializers.FloatField(allow_null=True)
+    acwr = serializers.FloatField(allow_null=True)
+    acwr_ewma = serializers.FloatField(allow_null=True)
+
+
+class LoadTodaySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["ok", "not_enough_history"])
+    acwr = serializers.FloatField(allow_null=True)
+    acwr_ewma = serializers.FloatField(allow_null=True)
+    monotony = serializers.FloatField(allow_null=True)
+    strain = serializers.FloatField(allow_null=True)
+    week_change_pct = serializers.FloatField(allow_null=True)
+    zone = serializers.ChoiceField(choices=["low", "sweet_spot", "high", "danger"], allow_null=True)
+
+
+class LoadSerializer(serializers.Serializer):
+    days = LoadDaySerializer(many=True)
+    today = LoadTodaySerializer()

@@ -1,0 +1,70 @@
+"""The athlete's flags and training load, under /api/v1/."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from triage.api.serializers import FlagSerializer, LoadSerializer
+from triage.load import load_report
+from triage.models import Flag, FlagStatus
+from triage.rules import Severity
+
+FILTERS = {"status": [s.value for s in FlagStatus], "severity": [s.value for s in Severity]}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(name, OpenApiTypes.STR, enum=values)
+            for name, values in FILTERS.items()
+        ]
+    )
+)
+class FlagViewSet(viewsets.ReadOnlyModelViewSet):
+    """The patterns triage found in your log: what it saw, and what the guidance says."""
+
+    serializer_class = FlagSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Flag.objects.none()
+        flags = Flag.objects.filter(user=self.request.user)
+        if self.action == "list":
+            for name, allowed in FILTERS.items():
+                value = self.request.query_params.get(name)
+                if value is None:
+                    continue
+                if value not in allowed:
+                    raise ValidationError({name: [f"Choose one of {', '.join(allowed)}."]})
+                flags = flags.filter(**{name: value})
+        return flags
+
+    @extend_schema(request=None, responses=FlagSerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        """Mark an open flag as seen. A flag already acknowledged or decided stays as it is."""
+        flag = self.get_object()
+        if flag.status == FlagStatus.OPEN:
+            flag.status = FlagStatus.ACKNOWLEDGED
+            flag.save(update_fields=["status", "updated_at"])
+        return Response(self.get_serializer(flag).data)
+
+
+class LoadView(APIView):
+    """Daily training load with acute and chronic loads and ratios, and where things stand today."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("days", OpenApiTypes.INT, description="1 to 365; 90 by default.")
+        ],
+        responses=LoadSerializer,
+    )
+    def get(self, request):
+        raw = request.query_params.get("days", "90")
+        if not raw.isdigit() or not 1 <= int(raw) <= 365:
+            raise ValidationError({"days": ["A whole number of days from 1 to 365."]})
+        return Response(LoadSerializer(load_report(request.user, int(raw))).data)

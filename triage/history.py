@@ -1,0 +1,94 @@
+"""One athlete's recent history as plain data: what the rules read.
+
+The engine fills these from the database; tests build them by hand. Times are
+aware datetimes in the athlete's own time zone, and `day` is the calendar date
+there, so that an episode at 23:30 belongs to the evening it happened in.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+
+@dataclass(frozen=True)
+class EpisodeRecord:
+    id: str
+    started_at: datetime
+    duration_s: int
+    kind: str
+    body_region: str
+    side: str
+    pain: int
+    timing: str
+    count: int = 1
+    weakness: bool = False
+    sensation_change: bool = False
+    muscle_loss: bool = False
+
+    @property
+    def day(self) -> date:
+        return self.started_at.date()
+
+    @property
+    def has_red_flag_symptom(self) -> bool:
+        return self.weakness or self.sensation_change or self.muscle_loss
+
+
+@dataclass(frozen=True)
+class WorkoutRecord:
+    id: str
+    started_at: datetime
+    duration_min: int
+    rpe: int
+    warmed_up: bool = False
+    stretched_after: bool = False
+    hot_conditions: bool = False
+
+    @property
+    def day(self) -> date:
+        return self.started_at.date()
+
+    @property
+    def load(self) -> int:
+        return self.rpe * self.duration_min
+
+
+@dataclass(frozen=True)
+class History:
+    """Everything the rules may look at for one athlete, oldest first."""
+
+    today: date
+    # The first day loaded: nothing before it is known here.
+    loaded_since: date
+    episodes: tuple[EpisodeRecord, ...] = ()
+    workouts: tuple[WorkoutRecord, ...] = ()
+    # Total fluid per local day, only for days with at least one drink logged.
+    daily_fluid_ml: dict[date, int] = field(default_factory=dict)
+    fluid_target_ml: int = 2000
+    # The day of the athlete's first workout ever (it may precede `workouts`).
+    first_workout_day: date | None = None
+
+    def load_series(self) -> tuple[date, list[float]]:
+        """(first day, daily loads from then to today); rest days count 0.
+
+        The series starts at the first workout, or where the loaded history
+        starts if that was earlier: days before either are unknown, not rest.
+        """
+        if self.first_workout_day is None:
+            return self.today, []
+        start = max(self.first_workout_day, self.loaded_since)
+        loads = [0.0] * ((self.today - start).days + 1)
+        for workout in self.workouts:
+            offset = (workout.day - start).days
+            if 0 <= offset < len(loads):
+                loads[offset] += workout.load
+        return start, loads
+
+
+def days_between(first: date, last: date) -> int:
+    """How many calendar days a span covers, both ends included."""
+    return (last - first).days + 1
+
+
+def window(days: int, ending: date) -> tuple[date, date]:
+    """The `days` calendar days that end on `ending`, both ends included."""
+    return ending - timedelta(days=days - 1), ending

@@ -1,0 +1,100 @@
+"""What triage remembers: the flags it raised, and when it last looked at each person."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from logbook.models import choices_constraint
+from triage.rules import Rule, Severity
+
+
+class FlagStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    REVIEWED = "reviewed", "Reviewed"
+    DISMISSED = "dismissed", "Dismissed"
+    ESCALATED = "escalated", "Escalated"
+
+
+class Flag(models.Model):
+    """A concerning pattern in one athlete's log, with its evidence.
+
+    One flag per rule and window: evaluating again updates the flag's evidence
+    rather than adding another. Its severity only rises while it is open.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags"
+    )
+    rule = models.CharField(max_length=32, choices=[(r.value, r.value) for r in Rule])
+    severity = models.CharField(
+        max_length=16, choices=[(s.value, s.value.replace("_", " ")) for s in Severity]
+    )
+    window_start = models.DateField()
+    window_end = models.DateField()
+    evidence = models.JSONField(default=dict)
+    message = models.TextField()
+    advice = models.TextField()
+    source = models.TextField()
+    status = models.CharField(max_length=16, choices=FlagStatus.choices, default=FlagStatus.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-window_end", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "rule", "window_start"], name="flag_one_per_rule_and_window"
+            ),
+            models.CheckConstraint(
+                condition=Q(window_end__gte=F("window_start")), name="flag_window_in_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(rule__in=[r.value for r in Rule]), name="flag_rule_choice"
+            ),
+            models.CheckConstraint(
+                condition=Q(severity__in=[s.value for s in Severity]), name="flag_severity_choice"
+            ),
+            choices_constraint("flag", "status", FlagStatus),
+        ]
+        indexes = [models.Index(fields=["user", "status"], name="flag_user_status")]
+
+    def __str__(self):
+        return f"{self.rule} ({self.severity}) for {self.user}, {self.window_start}"
+
+    @property
+    def severity_rank(self) -> int:
+        return Severity(self.severity).rank
+
+
+class EvaluationState(models.Model):
+    """When a person's log last changed, and when triage last read it.
+
+    The person is due ("dirty") when the log changed after the last evaluation
+    began. The sweep finds the due, so nothing is missed when the queue loses
+    a task or the broker is down.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="triage_state",
+    )
+    changed_at = models.DateTimeField(null=True, blank=True)
+    last_evaluated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "evaluation state"
+
+    def __str__(self):
+        return f"Evaluation state of {self.user}"
+
+    @property
+    def dirty(self) -> bool:
+        return self.changed_at is not None and (
+            self.last_evaluated_at is None or self.changed_at > self.last_evaluated_at
+        )

@@ -1,0 +1,95 @@
+"""When to evaluate someone: soon after their log changes, once per burst of changes.
+
+logbook announces every saved or deleted entry. A phone flushing its outbox
+saves fifty at once, and all fifty should lead to one evaluation. So the first
+change of a burst claims a short-lived key in the cache and queues an
+evaluation to run when the burst is over; the rest of the burst finds the key
+taken and leaves it at that, since that evaluation will read their entries too.
+
+Nothing here may fail a save. If the cache or the broker is down, the change
+is still written down as the person's `changed_at`, and the sweep evaluates
+everyone whose log changed after their last evaluation.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from triage.models import EvaluationState
+
+logger = logging.getLogger(__name__)
+
+
+def queued_key(user_id) -> str:
+    return f"triage:queued:{user_id}"
+
+
+def evaluated_key(user_id) -> str:
+    return f"triage:evaluated:{user_id}"
+
+
+def on_entry_changed(sender, user_id, changed_at, **kwargs):
+    request_evaluation(user_id, changed_at)
+
+
+def request_evaluation(user_id: int, changed_at) -> None:
+    from triage.tasks import evaluate_user
+
+    if settings.CELERY_TASK_ALWAYS_EAGER and evaluated_since(user_id, changed_at):
+        # In-process tasks run at once, inside the first announcement of a
+        # burst; the rest of the burst was already saved and read by then.
+        return
+    if not claim(user_id):
+        return
+    debounce = settings.TRIAGE["debounce_seconds"]
+    mark_changed(user_id)
+    try:
+        # One second past the key's expiry: a change arriving after the
+        # evaluation has read the log can claim the key and queue another.
+        evaluate_user.apply_async((user_id,), countdown=debounce + 1)
+    except Exception as exc:  # kombu's errors differ by transport
+        logger.warning(
+            "could not queue the evaluation of user %s (%s); the sweep will catch up",
+            user_id,
+            type(exc).__name__,
+        )
+
+
+def evaluation_starting(user_id: int):
+    """Called by the task as it begins: from now on, changes need a new evaluation."""
+    started = timezone.now()
+    try:
+        cache.delete(queued_key(user_id))
+        cache.set(evaluated_key(user_id), started, timeout=3600)
+    except Exception as exc:
+        logger.warning("triage cache unavailable (%s)", type(exc).__name__)
+    return started
+
+
+def claim(user_id: int) -> bool:
+    try:
+        return cache.add(queued_key(user_id), True, timeout=settings.TRIAGE["debounce_seconds"])
+    except Exception as exc:
+        logger.warning(
+            "triage cache unavailable (%s); evaluating without debounce", type(exc).__name__
+        )
+        return True
+
+
+def evaluated_since(user_id: int, changed_at) -> bool:
+    try:
+        started = cache.get(evaluated_key(user_id))
+    except Exception:
+        return False
+    return started is not None and started >= changed_at
+
+
+def mark_changed(user_id: int) -> None:
+    EvaluationState.objects.bulk_create(
+        [EvaluationState(user_id=user_id, changed_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["user"],
+        update_fields=["changed_at"],
+    )
