@@ -95,11 +95,16 @@ def use_broker(settings, monkeypatch):
     from config.celery import app
 
     def use(url):
-        settings.CELERY_TASK_ALWAYS_EAGER = False
+        # Celery reads Django's settings lazily: touch its configuration first,
+        # so that what monkeypatch restores is the real value.
         monkeypatch.setitem(app.conf, "task_always_eager", False)
         monkeypatch.setitem(app.conf, "broker_url", url)
         # Celery reads this variable before its own configuration.
         monkeypatch.setenv("CELERY_BROKER_URL", url)
+        # Forget connections pooled for the previous broker.
+        monkeypatch.setattr(app, "_pool", None)
+        monkeypatch.setattr(app.amqp, "_producer_pool", None)
+        settings.CELERY_TASK_ALWAYS_EAGER = False
 
     return use
 

@@ -1,0 +1,60 @@
+"""The whole path with real parts: API save -> Redis -> a real Celery worker -> a flag."""
+
+import time
+from io import StringIO
+
+import pytest
+import redis
+from celery.contrib.testing.worker import start_worker
+from django.core.management import call_command
+
+from config.celery import app
+from tests.kinds import KINDS
+from triage.models import Flag
+
+pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def worker(redis_url, use_broker, postgres, settings):
+    """A Celery worker thread consuming from its own Redis database."""
+    broker_url = redis_url.rsplit("/", 1)[0] + "/14"
+    redis.Redis.from_url(broker_url).flushdb()
+    use_broker(broker_url)
+    settings.TRIAGE = {**settings.TRIAGE, "debounce_seconds": 1}
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        yield
+    redis.Redis.from_url(broker_url).flushdb()
+
+
+def wait_for(condition, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_episodes_posted_through_the_api_raise_a_flag_through_the_worker(worker, api, athlete):
+    for _ in range(3):
+        body = KINDS[2].body(kind="cramp", body_region="calf")
+        assert api.post(KINDS[2].url, body, format="json").status_code == 201
+
+    assert wait_for(lambda: Flag.objects.filter(user=athlete, rule="recurring_episodes").exists())
+    assert Flag.objects.filter(user=athlete).count() == 1
+
+
+def test_the_demo_raises_its_load_spike_and_recurring_cramp_flags_through_the_worker(
+    worker, settings, django_user_model
+):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    demo = django_user_model.objects.get(username="demo")
+
+    def flagged():
+        return {"load_spike", "recurring_episodes"} <= set(
+            Flag.objects.filter(user=demo).values_list("rule", flat=True)
+        )
+
+    assert wait_for(flagged)
