@@ -555,10 +555,14 @@ def by_region(episodes: Iterable[EpisodeRecord]) -> dict[str, list[EpisodeRecord
 def last_workout_before(
     workouts: Sequence[WorkoutRecord], moment: datetime, hours: int
 ) -> WorkoutRecord | None:
-    """The latest workout that started in the `hours` before `moment`, if any."""
-    starts = [w.started_at for w in workouts]
-    index = bisect.bisect_right(starts, moment) - 1
-    if index >= 0 and moment - workouts[index].started_at <= timedelta(hours=hours):
+    """The latest workout that started in the `hours` before `moment`, if any.
+
+    Compared as instants, not clock readings: Python subtracts two datetimes of
+    the same zone by their clocks, which is an hour off across a DST change.
+    """
+    starts = [w.started_at.timestamp() for w in workouts]
+    index = bisect.bisect_right(starts, moment.timestamp()) - 1
+    if index >= 0 and moment.timestamp() - starts[index] <= hours * 3600:
         return workouts[index]
     return None
 
@@ -616,7 +620,7 @@ def overlapping(hits: Iterable[Hit]) -> list[list[Hit]]:
 
 
 def unique_in_order(items):
-    return tuple(sorted(set(items), key=lambda item: (item.started_at, item.id)))
+    return tuple(sorted(set(items), key=lambda item: (item.started_at.timestamp(), item.id)))
 
 
 def evidence(hit: Hit) -> dict:
