@@ -23,8 +23,10 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Benchmarks need PostgreSQL (BENCH_DATABASE_URL) and Redis; they print figures.
 bench: $(VENV)/.bench
 	$(BIN)/python bench/api_write.py
+	$(BIN)/python bench/triage_sweep.py
 
 # Re-pin every dependency to the newest versions pyproject.toml allows.
 lock:
