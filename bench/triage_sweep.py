@@ -3,8 +3,11 @@
 Seeds (once; reused by later runs) 10,000 athletes x 120 days on a PostgreSQL
 database of its own with bulk_create: per athlete about 60 workouts, 240
 drinks, 15 episodes and 100 check-ins. Then runs the sweep over everyone in a
-fresh process and prints users/s, total seconds, queries per batch of 500 and
-the process's peak RSS.
+fresh process, twice (first raising the flags, then finding nothing new), and
+prints users/s, total seconds, queries per batch of 500 and peak RSS.
+
+It then runs the sweep as production does: the beat task queues a task per
+batch, and a Celery worker with two processes shares them out.
 
 It also times the daily load metrics (7- and 28-day means, both EWMAs, the
 ratios) of every athlete's series computed by triage.metrics, and the same
@@ -77,10 +80,13 @@ def seed(users: int, rng: random.Random) -> None:
         workouts, drinks, episodes, checkins = [], [], [], []
         for person in people:
             base = rng.uniform(200, 500)
+            # Most train on the same weekdays every week; one in five jumps
+            # to much longer sessions at some point.
+            training_days = set(rng.sample(range(7), 4))
             spike_day = rng.randrange(40, DAYS) if rng.random() < 0.2 else None
             for day in range(DAYS):
                 moment = now - timedelta(days=DAYS - day, hours=rng.randrange(0, 12))
-                if day % 2 == 0:
+                if day % 7 in training_days and rng.random() < 0.88:
                     minutes = int(base / 6 * (2.2 if spike_day and day >= spike_day else 1))
                     workouts.append(
                         Workout(
@@ -137,6 +143,12 @@ def seed(users: int, rng: random.Random) -> None:
         rate = done / (time.perf_counter() - started)
         print(f"\rseeded {done:,}/{users:,} athletes ({rate:.0f}/s)", end="", flush=True)
     print()
+    # Fresh statistics, as autovacuum would gather: without them PostgreSQL
+    # misjudges the new tables' sizes and JIT-compiles every query.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 SWEEP_IN_A_FRESH_PROCESS = """
@@ -180,6 +192,74 @@ def run_sweep(env) -> dict:
         text=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run_sweep_on_workers(env, concurrency: int = 2) -> dict:
+    """The production path: beat's sweep task fans batches out to a Celery worker.
+
+    Times from queueing the sweep until every athlete's evaluation is recorded,
+    and reads the worker processes' peak RSS before stopping them.
+    """
+    from django.utils import timezone
+
+    from triage.models import EvaluationState
+
+    EvaluationState.objects.all().delete()  # everyone due again
+    everyone = get_user_model_count()
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--concurrency",
+            str(concurrency),
+            "--loglevel",
+            "WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        time.sleep(3)  # let the worker connect before the clock starts
+        started = timezone.now()
+        clock = time.perf_counter()
+        from triage.tasks import sweep
+
+        sweep.delay()
+        done = 0
+        while done < everyone:
+            time.sleep(0.25)
+            done = EvaluationState.objects.filter(last_evaluated_at__gte=started).count()
+        seconds = time.perf_counter() - clock
+        peak_mb = max(peak_rss_mb(pid) for pid in [worker.pid, *child_pids(worker.pid)])
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
+    return {"users": everyone, "seconds": seconds, "peak_rss_mb": peak_mb}
+
+
+def get_user_model_count() -> int:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(is_active=True).count()
+
+
+def child_pids(pid: int) -> list[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in children.read_text().split()] if children.exists() else []
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def daily_series() -> list[list[float]]:
@@ -239,8 +319,10 @@ def main():
     args = parser.parse_args()
 
     database_url = bench_database_url()
-    env = django_env(database_url)
+    broker = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/13")
+    env = django_env(database_url, CELERY_BROKER_URL=broker, CACHE_URL=broker)
     manage(env, "migrate", "--noinput", "-v0")
+    os.environ.update(env)
     setup_django(database_url)
     from django.contrib.auth import get_user_model
 
@@ -256,6 +338,8 @@ def main():
 
     first = run_sweep(env)
     again = run_sweep(env)
+    workers = run_sweep_on_workers(env)
+    subprocess.run(["redis-cli", "-u", broker, "flushdb"], capture_output=True, check=False)
     plain, with_pandas = time_metrics(daily_series())
 
     batches = first["queries"]
@@ -265,10 +349,15 @@ def main():
     )
     for label, run in [("first sweep", first), ("second sweep", again)]:
         print(
-            f"{label:<13} {run['seconds']:7.1f} s  {run['users'] / run['seconds']:7.0f} users/s  "
-            f"flags created {run['created']:,}, updated {run['updated']:,}  "
-            f"peak RSS {run['peak_rss_mb']:.0f} MB"
+            f"{label:<30} {run['seconds']:7.1f} s  {run['users'] / run['seconds']:7.0f} users/s  "
+            f"peak RSS {run['peak_rss_mb']:.0f} MB  "
+            f"(flags created {run['created']:,}, updated {run['updated']:,})"
         )
+    print(
+        f"{'sweep task, worker -c 2':<30} {workers['seconds']:7.1f} s  "
+        f"{workers['users'] / workers['seconds']:7.0f} users/s  "
+        f"peak RSS {workers['peak_rss_mb']:.0f} MB per worker process"
+    )
     print(
         f"queries per batch of {first['users'] // max(len(batches), 1)}: "
         f"min {min(batches)}, max {max(batches)} over {len(batches)} batches"

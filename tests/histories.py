@@ -100,11 +100,7 @@ def store(user, history: History) -> None:
     TwitchEpisode.objects.bulk_create(
         TwitchEpisode(
             user=user,
-            **{
-                name: getattr(e, name)
-                for name in EpisodeRecord.__dataclass_fields__
-                if name != "id"
-            },
+            **{name: getattr(e, name) for name in EpisodeRecord._fields if name != "id"},
         )
         for e in history.episodes
     )

@@ -9,8 +9,10 @@ from celery.contrib.testing.worker import start_worker
 from django.core.management import call_command
 
 from config.celery import app
+from tests.histories import every_pattern, store
 from tests.kinds import KINDS
-from triage.models import Flag
+from triage.models import EvaluationState, Flag
+from triage.tasks import sweep
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -58,3 +60,17 @@ def test_the_demo_raises_its_load_spike_and_recurring_cramp_flags_through_the_wo
         )
 
     assert wait_for(flagged)
+
+
+def test_the_beat_sweep_fans_batches_out_to_the_worker(worker, settings, django_user_model):
+    settings.TRIAGE = {**settings.TRIAGE, "batch_size": 2}
+    users = [django_user_model.objects.create(username=f"swept{n}") for n in range(5)]
+    for user in users:
+        store(user, every_pattern())  # bulk-created: no announcements, only the sweep finds them
+
+    sweep.delay()
+
+    assert wait_for(lambda: Flag.objects.values("user").distinct().count() == 5)
+    assert wait_for(
+        lambda: EvaluationState.objects.filter(last_evaluated_at__isnull=False).count() == 5
+    )

@@ -752,7 +752,7 @@ def test_the_no_warmup_pattern_lists_the_workouts():
 
     finding = only(run(rules.no_warmup_pattern, history(found, workouts)))
 
-    assert [w["warmed_up"] for w in finding.evidence["workouts"]] == [False] * 3
+    assert [w["id"] for w in finding.evidence["workouts"]] == [w.id for w in workouts]
     assert finding.message.startswith("3 episodes in 1–11 Nov 2026 began within 24 hours")
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tests.histories import every_pattern, store
-from triage.models import Flag
+from triage.models import EvaluationState, Flag
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +58,14 @@ def test_user_evaluates_one_person(athlete, other_athlete):
 def test_an_unknown_user_is_an_error():
     with pytest.raises(CommandError, match="nobody"):
         run("--user", "nobody")
+
+
+def test_the_sweep_task_evaluates_whoever_is_due(athlete, other_athlete):
+    from triage.tasks import sweep
+
+    store(athlete, every_pattern())
+
+    sweep.delay()  # in-process here: no broker is configured
+
+    assert Flag.objects.filter(user=athlete).exists()
+    assert EvaluationState.objects.filter(user=other_athlete).exists()

@@ -88,15 +88,19 @@ def due_user_ids(now: datetime, *, everyone: bool = False) -> list[int]:
     return list(users.order_by("pk").values_list("pk", flat=True))
 
 
+def batches(user_ids: list[int]) -> list[list[int]]:
+    size = settings.TRIAGE["batch_size"]
+    return [user_ids[start : start + size] for start in range(0, len(user_ids), size)]
+
+
 def sweep(*, now: datetime | None = None, everyone: bool = False, user_ids=None) -> Outcome:
-    """Evaluate everyone who is due (or everyone, or these users) in batches."""
+    """Evaluate everyone who is due (or everyone, or these users), batch by batch, here."""
     now = now or timezone.now()
     if user_ids is None:
         user_ids = due_user_ids(now, everyone=everyone)
     outcome = Outcome()
-    size = settings.TRIAGE["batch_size"]
-    for start in range(0, len(user_ids), size):
-        outcome += evaluate(user_ids[start : start + size], now=now)
+    for batch in batches(user_ids):
+        outcome += evaluate(batch, now=now)
     return outcome
 
 

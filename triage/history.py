@@ -1,5 +1,8 @@
 """One athlete's recent history as plain data: what the rules read.
 
+Records are named tuples: the engine makes hundreds of thousands of them in a
+sweep, and tuples are the cheapest objects Python makes.
+
 The engine fills these from the database; tests build them by hand. Times are
 aware datetimes in the athlete's own time zone, and `day` is the calendar date
 there, so that an episode at 23:30 belongs to the evening it happened in.
@@ -7,10 +10,11 @@ there, so that an episode at 23:30 belongs to the evening it happened in.
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class EpisodeRecord:
+class EpisodeRecord(NamedTuple):
     id: str
     started_at: datetime
     duration_s: int
@@ -33,8 +37,7 @@ class EpisodeRecord:
         return self.weakness or self.sensation_change or self.muscle_loss
 
 
-@dataclass(frozen=True)
-class WorkoutRecord:
+class WorkoutRecord(NamedTuple):
     id: str
     started_at: datetime
     duration_min: int
@@ -66,6 +69,11 @@ class History:
     fluid_target_ml: int = 2000
     # The day of the athlete's first workout ever (it may precede `workouts`).
     first_workout_day: date | None = None
+
+    @cached_property
+    def workout_timestamps(self) -> list[float]:
+        """Each workout's start as a POSIX timestamp, for measuring elapsed time."""
+        return [workout.started_at.timestamp() for workout in self.workouts]
 
     def load_series(self) -> tuple[date, list[float]]:
         """(first day, daily loads from then to today); rest days count 0.

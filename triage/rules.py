@@ -194,16 +194,29 @@ def persistent_twitching(history: History, t: Thresholds) -> list[Finding]:
     scattered over a season are not frequent.
     """
     days = sorted({episode.day for episode in history.episodes})
-    hits = []
-    for end, last_day in enumerate(days):
-        first_allowed, _ = window(t.persistent_lookback_days, last_day)
-        recent = [day for day in days[: end + 1] if day >= first_allowed]
+    stretches: list[list[date]] = []  # overlapping qualifying windows, joined
+    first = 0
+    for last, last_day in enumerate(days):
+        earliest, _ = window(t.persistent_lookback_days, last_day)
+        while days[first] < earliest:
+            first += 1
         if (
-            len(recent) >= t.persistent_episode_days
-            and days_between(recent[0], last_day) >= t.persistent_span_days
+            last - first + 1 >= t.persistent_episode_days
+            and days_between(days[first], last_day) >= t.persistent_span_days
         ):
-            episodes = tuple(e for e in history.episodes if recent[0] <= e.day <= last_day)
-            hits.append(Hit(recent[0], last_day, Severity.SEE_DOCTOR, episodes=episodes))
+            if stretches and days[first] <= stretches[-1][1]:
+                stretches[-1][1] = last_day
+            else:
+                stretches.append([days[first], last_day])
+    hits = [
+        Hit(
+            start,
+            end,
+            Severity.SEE_DOCTOR,
+            episodes=tuple(e for e in history.episodes if start <= e.day <= end),
+        )
+        for start, end in stretches
+    ]
 
     def describe(group: Hit) -> str:
         distinct_days = len({episode.day for episode in group.episodes})
@@ -230,9 +243,13 @@ def red_flag_symptoms(history: History, t: Thresholds) -> list[Finding]:
         for episode in history.episodes
         if episode.has_red_flag_symptom
     ]
-    for run in runs(history.episodes, t.red_flag_frequent_episodes, t.red_flag_frequent_days):
-        if any(episode.has_red_flag_symptom for episode in run):
-            hits.append(Hit(run[0].day, run[-1].day, Severity.SEE_DOCTOR, episodes=run))
+    for run in runs(
+        history.episodes,
+        t.red_flag_frequent_episodes,
+        t.red_flag_frequent_days,
+        including=lambda episode: episode.has_red_flag_symptom,
+    ):
+        hits.append(Hit(run[0].day, run[-1].day, Severity.SEE_DOCTOR, episodes=run))
 
     def describe(group: Hit) -> str:
         with_symptoms = [e for e in group.episodes if e.has_red_flag_symptom]
@@ -292,6 +309,9 @@ def load_spike(history: History, t: Thresholds) -> list[Finding]:
     before, both weeks being >= 300 AU. The window is the 7 days to that day.
     """
     start, series = history.load_series()
+    workouts_on = defaultdict(list)
+    for workout in history.workouts:
+        workouts_on[workout.day].append(workout)
     hits = []
     for index, day_metrics in enumerate(daily_metrics(series)):
         if index + 1 < t.min_load_history_days:
@@ -308,7 +328,9 @@ def load_spike(history: History, t: Thresholds) -> list[Finding]:
         )
         if ratio_spike or week_jump:
             week_start, _ = window(7, day)
-            workouts = tuple(w for w in history.workouts if week_start <= w.day <= day)
+            workouts = tuple(
+                w for offset in range(7) for w in workouts_on[week_start + timedelta(days=offset)]
+            )
             figures = {
                 "date": day.isoformat(),
                 "acwr": rounded(day_metrics.acwr),
@@ -359,7 +381,7 @@ def dehydration_risk(history: History, t: Thresholds) -> list[Finding]:
     """
     dry = {}
     for episode in history.episodes:
-        workout = last_workout_before(history.workouts, episode.started_at, t.after_workout_hours)
+        workout = last_workout_before(history, episode.started_at, t.after_workout_hours)
         if workout is None:
             continue
         fluid = history.daily_fluid_ml.get(workout.day)
@@ -402,10 +424,7 @@ def unexplained_twitching(history: History, t: Thresholds) -> list[Finding]:
         episode
         for episode in history.episodes
         if episode.timing == "unrelated"
-        and last_workout_before(
-            history.workouts, episode.started_at, t.unexplained_no_workout_hours
-        )
-        is None
+        and last_workout_before(history, episode.started_at, t.unexplained_no_workout_hours) is None
     ]
     hits = [
         Hit(run[0].day, run[-1].day, Severity.SEE_DOCTOR, episodes=run)
@@ -479,7 +498,7 @@ def no_warmup_pattern(history: History, t: Thresholds) -> list[Finding]:
     a warm-up nor stretching (info)."""
     after = {}
     for episode in history.episodes:
-        workout = last_workout_before(history.workouts, episode.started_at, t.after_workout_hours)
+        workout = last_workout_before(history, episode.started_at, t.after_workout_hours)
         if workout is not None and not workout.warmed_up and not workout.stretched_after:
             after[episode] = workout
     hits = [
@@ -531,18 +550,34 @@ def evaluate(history: History, thresholds: Thresholds) -> list[Finding]:
 # --- Shared machinery -------------------------------------------------------------
 
 
-def runs(episodes: Sequence[EpisodeRecord], at_least: int, days: int):
-    """Each run of >= `at_least` episodes within `days` days, one per episode that ends one.
+def runs(episodes: Sequence[EpisodeRecord], at_least: int, days: int, *, including=None):
+    """The stretches of time in which >= `at_least` episodes fall within `days` days.
 
-    `episodes` must be in time order.
+    Every window of `days` days that holds enough episodes (and, if given, an
+    episode for which `including(episode)` is true) qualifies; overlapping
+    qualifying windows are joined, and each joined stretch is yielded as the
+    tuple of its episodes. One pass: a person who logs thousands of twitches
+    costs no more than linear time. `episodes` must be in time order.
     """
     first = 0
+    last_included = -1
+    stretch = None  # [first index, last index] of the stretch being joined
     for last, episode in enumerate(episodes):
         earliest, _ = window(days, episode.day)
         while episodes[first].day < earliest:
             first += 1
-        if last - first + 1 >= at_least:
-            yield tuple(episodes[first : last + 1])
+        if including is None or including(episode):
+            last_included = last
+        if last - first + 1 < at_least or (including is not None and last_included < first):
+            continue
+        if stretch and episodes[first].day <= episodes[stretch[1]].day:
+            stretch[1] = last
+        else:
+            if stretch:
+                yield tuple(episodes[stretch[0] : stretch[1] + 1])
+            stretch = [first, last]
+    if stretch:
+        yield tuple(episodes[stretch[0] : stretch[1] + 1])
 
 
 def by_region(episodes: Iterable[EpisodeRecord]) -> dict[str, list[EpisodeRecord]]:
@@ -552,18 +587,16 @@ def by_region(episodes: Iterable[EpisodeRecord]) -> dict[str, list[EpisodeRecord
     return dict(regions)
 
 
-def last_workout_before(
-    workouts: Sequence[WorkoutRecord], moment: datetime, hours: int
-) -> WorkoutRecord | None:
+def last_workout_before(history: History, moment: datetime, hours: int) -> WorkoutRecord | None:
     """The latest workout that started in the `hours` before `moment`, if any.
 
     Compared as instants, not clock readings: Python subtracts two datetimes of
     the same zone by their clocks, which is an hour off across a DST change.
     """
-    starts = [w.started_at.timestamp() for w in workouts]
+    starts = history.workout_timestamps
     index = bisect.bisect_right(starts, moment.timestamp()) - 1
     if index >= 0 and moment.timestamp() - starts[index] <= hours * 3600:
-        return workouts[index]
+        return history.workouts[index]
     return None
 
 
@@ -578,20 +611,24 @@ def has_load_history_since(history: History, day: date) -> bool:
 def findings(rule, hits, describe, *, advice, source, peak=None) -> list[Finding]:
     """Merge overlapping hits and word each merged group as a Finding.
 
-    `advice` and `source` may depend on the group's severity. `peak` picks the
-    hit whose figures speak for the group (by default, the last one).
+    `advice` and `source` may depend on the group's severity. `peak`, if
+    given, picks the one hit whose figures and workouts speak for the group
+    (a load spike's worst week); otherwise the group keeps every hit's
+    entries and the last hit's figures.
     """
     result = []
     for group in overlapping(hits):
         severity = max((hit.severity for hit in group), key=lambda s: s.rank)
-        figures = (max(group, key=peak) if peak else group[-1]).figures
+        worst = max(group, key=peak) if peak else None
         merged = Hit(
             start=min(hit.start for hit in group),
             end=max(hit.end for hit in group),
             severity=severity,
             episodes=unique_in_order(e for hit in group for e in hit.episodes),
-            workouts=unique_in_order(w for hit in group for w in hit.workouts),
-            figures=figures,
+            workouts=worst.workouts
+            if worst
+            else unique_in_order(w for hit in group for w in hit.workouts),
+            figures=(worst or group[-1]).figures,
         )
         passage = source[severity] if isinstance(source, dict) else source
         result.append(
@@ -623,9 +660,16 @@ def unique_in_order(items):
     return tuple(sorted(set(items), key=lambda item: (item.started_at.timestamp(), item.id)))
 
 
+# Evidence lists at most this many entries of each kind (the latest), with totals.
+EVIDENCE_LIMIT = 100
+
+
 def evidence(hit: Hit) -> dict:
+    """The entries behind a finding, by id with what identifies them, and its figures."""
     result = {}
     if hit.episodes:
+        result["episodes_total"] = len(hit.episodes)
+        result["twitch_count"] = sum(e.count for e in hit.episodes)
         result["episodes"] = [
             {
                 "id": e.id,
@@ -635,27 +679,16 @@ def evidence(hit: Hit) -> dict:
                 "side": e.side,
                 "duration_s": e.duration_s,
                 "pain": e.pain,
-                "timing": e.timing,
                 "count": e.count,
-                "weakness": e.weakness,
-                "sensation_change": e.sensation_change,
-                "muscle_loss": e.muscle_loss,
+                **({"symptoms": symptom_names(e)} if e.has_red_flag_symptom else {}),
             }
-            for e in hit.episodes
+            for e in hit.episodes[-EVIDENCE_LIMIT:]
         ]
-        result["twitch_count"] = sum(e.count for e in hit.episodes)
     if hit.workouts:
+        result["workouts_total"] = len(hit.workouts)
         result["workouts"] = [
-            {
-                "id": w.id,
-                "started_at": w.started_at.isoformat(),
-                "duration_min": w.duration_min,
-                "rpe": w.rpe,
-                "load": w.load,
-                "warmed_up": w.warmed_up,
-                "stretched_after": w.stretched_after,
-            }
-            for w in hit.workouts
+            {"id": w.id, "started_at": w.started_at.isoformat(), "load": w.load}
+            for w in hit.workouts[-EVIDENCE_LIMIT:]
         ]
     if hit.figures:
         result["figures"] = hit.figures
@@ -705,8 +738,8 @@ def describe_kinds(episodes: Sequence[EpisodeRecord]) -> str:
     return text
 
 
-def symptoms(episode: EpisodeRecord) -> str:
-    named = [
+def symptom_names(episode: EpisodeRecord) -> list[str]:
+    return [
         name
         for present, name in [
             (episode.weakness, "weakness"),
@@ -715,6 +748,10 @@ def symptoms(episode: EpisodeRecord) -> str:
         ]
         if present
     ]
+
+
+def symptoms(episode: EpisodeRecord) -> str:
+    named = symptom_names(episode)
     return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
 
 

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 from django.db import DatabaseError
+from django.utils import timezone
 
 from triage import engine, scheduling
 
@@ -23,4 +24,11 @@ def evaluate_user(user_id: int) -> None:
 
 @shared_task(**RETRY)
 def sweep() -> None:
-    engine.sweep()
+    """Queue a task per batch of everyone due, so that all workers share the sweep."""
+    for batch in engine.batches(engine.due_user_ids(timezone.now())):
+        evaluate_batch.delay(batch)
+
+
+@shared_task(**RETRY)
+def evaluate_batch(user_ids: list[int]) -> None:
+    engine.evaluate(user_ids)
