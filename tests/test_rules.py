@@ -816,3 +816,28 @@ def test_a_healthy_ten_week_history_raises_nothing():
     h = history([twitch], workouts, fluid={d: 2500 for d in days})
 
     assert rules.evaluate(h, Thresholds.from_settings()) == []
+
+
+# --- Many entries ---------------------------------------------------------------------
+
+
+def test_thousands_of_episodes_in_a_week_make_one_finding_with_capped_evidence():
+    flood = [episode(at(day(offset % 7), 8 + offset % 12, offset % 60)) for offset in range(5000)]
+
+    finding = only(run(rules.recurring_episodes, history(flood)))
+
+    assert finding.severity == Severity.SEE_DOCTOR
+    assert finding.evidence["episodes_total"] == 5000
+    assert len(finding.evidence["episodes"]) == rules.EVIDENCE_LIMIT
+    assert finding.message.startswith("5000 episodes in the calf in 7 days")
+
+
+def test_runs_join_overlapping_windows_into_one_stretch():
+    found = episodes(0, 1, 2, 3, 4, 5, 6, 20, 21, 22)
+
+    stretches = list(rules.runs(found, 3, 7))
+
+    assert [(run[0].day, run[-1].day) for run in stretches] == [
+        (day(0), day(6)),
+        (day(20), day(22)),
+    ]
