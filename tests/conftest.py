@@ -89,6 +89,16 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def tasks_run_in_process(settings, monkeypatch):
+    """Tasks run in the test's own process, as in the embedded default, even when
+    CELERY_BROKER_URL names a real broker; tests of the broker path use use_broker."""
+    from config.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
 @pytest.fixture
 def use_broker(settings, monkeypatch):
     """Point Celery at a broker URL for one test, instead of running tasks in-process."""
