@@ -6,7 +6,6 @@ runs the pure rules on each history, and upserts the flags in bulk. `sweep()`
 does that for everyone who is due, batch by batch.
 """
 
-import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,8 +22,6 @@ from logbook.models import HydrationEntry, Profile, TwitchEpisode, Workout
 from triage import rules
 from triage.history import EpisodeRecord, History, WorkoutRecord
 from triage.models import EvaluationState, Flag, FlagStatus
-
-logger = logging.getLogger(__name__)
 
 FLAG_FIELDS_SET_BY_EVALUATION = [
     "severity",

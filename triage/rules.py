@@ -647,12 +647,16 @@ def findings(rule, hits, describe, *, advice, source, peak=None) -> list[Finding
 
 
 def overlapping(hits: Iterable[Hit]) -> list[list[Hit]]:
+    """The hits in groups whose windows overlap, in time order."""
     groups: list[list[Hit]] = []
+    group_end = None
     for hit in sorted(hits, key=lambda h: (h.start, h.end)):
-        if groups and hit.start <= max(h.end for h in groups[-1]):
+        if groups and hit.start <= group_end:
             groups[-1].append(hit)
+            group_end = max(group_end, hit.end)
         else:
             groups.append([hit])
+            group_end = hit.end
     return groups
 
 
