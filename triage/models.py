@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from logbook.models import choices_constraint
-from triage.rules import Rule, Severity
+from triage.rules import RULE_TITLES, Rule, Severity
 
 
 class FlagStatus(models.TextChoices):
@@ -29,7 +29,7 @@ class Flag(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags"
     )
-    rule = models.CharField(max_length=32, choices=[(r.value, r.value) for r in Rule])
+    rule = models.CharField(max_length=32, choices=[(r.value, RULE_TITLES[r]) for r in Rule])
     severity = models.CharField(
         max_length=16, choices=[(s.value, s.value.replace("_", " ")) for s in Severity]
     )

@@ -54,6 +54,20 @@ class Rule(StrEnum):
     NO_WARMUP_PATTERN = "no_warmup_pattern"
 
 
+RULE_TITLES = {
+    Rule.RECURRING_EPISODES: "episodes that keep coming back",
+    Rule.LONG_EPISODE: "an episode that lasted a long time",
+    Rule.PERSISTENT_TWITCHING: "long-term twitching",
+    Rule.RED_FLAG_SYMPTOMS: "twitching with weakness or a change in sensation",
+    Rule.SEVERE_PAIN: "severe pain",
+    Rule.LOAD_SPIKE: "a sharp rise in training load",
+    Rule.DEHYDRATION_RISK: "episodes after days short of fluid",
+    Rule.UNEXPLAINED_TWITCHING: "twitching without a known cause",
+    Rule.RETURN_AFTER_BREAK: "a heavy return after a break",
+    Rule.NO_WARMUP_PATTERN: "episodes after workouts without a warm-up",
+}
+
+
 @dataclass(frozen=True)
 class Thresholds:
     """The numbers the rules use; settings.TRIAGE holds their values."""

@@ -1,0 +1,74 @@
+/*
+ * twitchlog's service worker, served at /sw.js so that it controls the whole site.
+ *
+ * - It keeps the app shell (CSS, JS, icons, the offline page and the log forms)
+ *   in a cache named after this version; a new version empties the old cache.
+ * - Pages come from the network first; without one, a log form comes from the
+ *   cache, and anything else shows the offline page.
+ * - It never stores API responses or pages with anyone's data.
+ * - Background Sync, where the browser has it, flushes the outbox.
+ */
+importScripts("{{ outbox_js }}");
+
+var VERSION = "{{ version }}";
+var CACHE = "twitchlog-" + VERSION;
+var ASSETS = [{% for asset in assets %}"{{ asset|escapejs }}"{% if not forloop.last %}, {% endif %}{% endfor %}];
+var PAGES = [{% for page in pages %}"{{ page|escapejs }}"{% if not forloop.last %}, {% endif %}{% endfor %}];
+var OFFLINE_PAGE = "{{ offline_page|escapejs }}";
+var URLS = { session: "{% url 'session' %}", sync: "/api/v1/sync/" };
+
+self.addEventListener("install", function (event) {
+  event.waitUntil(caches.open(CACHE).then(function (cache) {
+    return cache.addAll(ASSETS.concat(PAGES));
+  }));
+  // No skipWaiting() here: an open page offers "new version — reload" instead.
+});
+
+self.addEventListener("activate", function (event) {
+  event.waitUntil(caches.keys().then(function (names) {
+    return Promise.all(names.filter(function (name) {
+      return name.indexOf("twitchlog-") === 0 && name !== CACHE;
+    }).map(function (name) { return caches.delete(name); }));
+  }).then(function () { return self.clients.claim(); }));
+});
+
+self.addEventListener("message", function (event) {
+  if (event.data === "skip-waiting") self.skipWaiting();
+});
+
+// The cached form a page falls back to: /log/episode/ -> /log/episode/?shell=1
+function shellFor(url) {
+  var wanted = url.pathname + "?shell=1";
+  return PAGES.indexOf(wanted) >= 0 ? wanted : null;
+}
+
+self.addEventListener("fetch", function (event) {
+  var request = event.request;
+  var url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (request.mode === "navigate") {
+    event.respondWith(fetch(request).catch(function () {
+      var fallback = shellFor(url) || (PAGES.indexOf(url.pathname) >= 0 ? url.pathname : null);
+      return (fallback ? caches.match(fallback) : Promise.resolve(null)).then(function (cached) {
+        return cached || caches.match(OFFLINE_PAGE);
+      });
+    }));
+    return;
+  }
+  if (ASSETS.indexOf(url.pathname) >= 0) {
+    event.respondWith(caches.match(request).then(function (cached) {
+      return cached || fetch(request);
+    }));
+  }
+  // Everything else, the API above all, goes to the network untouched.
+});
+
+self.addEventListener("sync", function (event) {
+  if (event.tag === "outbox") {
+    event.waitUntil(self.Outbox.flush(URLS).then(function (outcome) {
+      return self.clients.matchAll().then(function (clients) {
+        clients.forEach(function (client) { client.postMessage({ outbox: outcome }); });
+      });
+    }));
+  }
+});
