@@ -3,6 +3,7 @@ manifest, the service worker, the offline page and the outbox page, and the
 session check that a replaying outbox makes before it sends anything."""
 
 import hashlib
+import json
 from functools import cache
 
 from django.conf import settings
@@ -79,10 +80,11 @@ def service_worker(request):
     """
     context = {
         "version": shell_version(),
-        "assets": [static(path) for path in SHELL_ASSETS],
-        "pages": shell_pages(),
-        "offline_page": reverse("offline"),
-        "outbox_js": static("js/outbox.js"),
+        "assets": json.dumps([static(path) for path in SHELL_ASSETS]),
+        "pages": json.dumps(shell_pages()),
+        "offline_page": json.dumps(reverse("offline")),
+        "outbox_js": json.dumps(static("js/outbox.js")),
+        "session_url": json.dumps(reverse("session")),
     }
     return render(request, "sw.js", context, content_type="application/javascript")
 

@@ -8,14 +8,15 @@
  * - It never stores API responses or pages with anyone's data.
  * - Background Sync, where the browser has it, flushes the outbox.
  */
-importScripts("{{ outbox_js }}");
+importScripts({{ outbox_js|safe }});
 
 var VERSION = "{{ version }}";
 var CACHE = "twitchlog-" + VERSION;
-var ASSETS = [{% for asset in assets %}"{{ asset|escapejs }}"{% if not forloop.last %}, {% endif %}{% endfor %}];
-var PAGES = [{% for page in pages %}"{{ page|escapejs }}"{% if not forloop.last %}, {% endif %}{% endfor %}];
-var OFFLINE_PAGE = "{{ offline_page|escapejs }}";
-var URLS = { session: "{% url 'session' %}", sync: "/api/v1/sync/" };
+{# The lists are JSON, made by logbook/pwa.py from static() and reverse(). #}
+var ASSETS = {{ assets|safe }};
+var PAGES = {{ pages|safe }};
+var OFFLINE_PAGE = {{ offline_page|safe }};
+var URLS = { session: {{ session_url|safe }}, sync: "/api/v1/sync/" };
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(CACHE).then(function (cache) {
