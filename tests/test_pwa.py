@@ -16,7 +16,7 @@ def test_the_manifest_makes_the_app_installable(client):
     assert response["Content-Type"] == "application/manifest+json"
     assert (manifest["name"], manifest["short_name"]) == ("twitchlog", "twitchlog")
     assert (manifest["start_url"], manifest["display"]) == ("/", "standalone")
-    assert manifest["theme_color"] and manifest["background_color"]
+    assert (manifest["theme_color"], manifest["background_color"]) == ("#1f5f8b", "#ffffff")
     sizes = {(icon["sizes"], icon.get("purpose", "any")) for icon in manifest["icons"]}
     assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= sizes
     for icon in manifest["icons"]:
@@ -95,7 +95,7 @@ def test_the_cache_is_versioned_by_the_shell_contents(client, monkeypatch, tmp_p
     pwa.cached_shell_version.cache_clear()
     after = client.get("/sw.js").content.decode()
 
-    assert f'var CACHE = "twitchlog-" + VERSION;' in before
+    assert 'var CACHE = "twitchlog-" + VERSION;' in before
     assert re.search(r'var VERSION = "(\w+)"', after).group(1) != version
 
 
