@@ -222,7 +222,14 @@ def timezone_choices():
 
 
 class ProfileForm(forms.ModelForm):
-    timezone = forms.ChoiceField(choices=timezone_choices, label="Time zone")
+    # A text box with suggestions: a <select> of 600 zones is slow to render
+    # and slow to scroll on a phone. The choices still decide what is valid.
+    timezone = forms.ChoiceField(
+        choices=timezone_choices,
+        label="Time zone",
+        help_text="Start typing a city, e.g. Europe/Oslo or America/New_York.",
+        widget=forms.TextInput(attrs={"list": "timezones", "autocomplete": "off"}),
+    )
 
     class Meta:
         model = Profile

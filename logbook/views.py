@@ -27,6 +27,7 @@ from logbook.models import (
     HydrationEntry,
     TwitchEpisode,
     Workout,
+    known_timezones,
 )
 
 
@@ -396,7 +397,8 @@ def settings_page(request):
         form.save()
         messages.success(request, "Settings saved.")
         return redirect("settings")
-    return render(request, "logbook/settings.html", {"form": form})
+    context = {"form": form, "timezones": sorted(known_timezones())}
+    return render(request, "logbook/settings.html", context)
 
 
 @login_required
