@@ -121,7 +121,7 @@ class HydrationForm(EntryForm):
         labels = {"taken_at": "Drunk at", "volume_ml": "How much (ml)"}
         widgets = {
             "drink": ChoiceChips,
-            "volume_ml": forms.NumberInput(attrs={"min": 1, "step": 50, "inputmode": "numeric"}),
+            "volume_ml": forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 

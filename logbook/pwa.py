@@ -112,13 +112,16 @@ def compute_shell_version() -> str:
     return digest.hexdigest()[:12]
 
 
+# These pages are cached by the service worker: "shell" keeps anyone's data out.
+
+
 def offline(request):
-    return render(request, "offline.html")
+    return render(request, "offline.html", {"shell": True})
 
 
 def outbox(request):
-    """The entries waiting on this phone; drawn by outbox.js from IndexedDB."""
-    return render(request, "logbook/outbox.html")
+    """The entries waiting on this phone; drawn by app.js from IndexedDB."""
+    return render(request, "logbook/outbox.html", {"shell": True})
 
 
 @never_cache

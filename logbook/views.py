@@ -179,6 +179,10 @@ def log_or_edit(request, kind, pk=None):
         form = kind.form(instance=instance, initial=defaults(request, kind), **form_kwargs)
 
     context = {"form": form, "kind": kind, "entry": instance, **FORM_HELPERS}
+    if kind.model is TwitchEpisode:
+        # Kept on the phone, so that a form filled in offline guesses the timing too.
+        ended = last_workout_end(request.user, timezone.now())
+        context["last_workout_end"] = ended.isoformat() if ended else "none"
     # 422: the form came back with errors, and nothing was saved.
     status = 422 if request.method == "POST" else 200
     if request.htmx and request.method == "POST":
@@ -211,7 +215,8 @@ def defaults(request, kind) -> dict:
     mine = kind.model.objects.filter(user=request.user)
     if kind.model is TwitchEpisode:
         last = mine.only("kind", "body_region", "side").first()
-        initial = {"started_at": now, "timing": likely_timing(request.user, now), "pain": 3}
+        ended = last_workout_end(request.user, now)
+        initial = {"started_at": now, "timing": timing_after(ended, now), "pain": 3}
         if last:
             initial.update(kind=last.kind, body_region=last.body_region, side=last.side)
         else:
@@ -234,21 +239,25 @@ def defaults(request, kind) -> dict:
     return initial
 
 
-def likely_timing(user, now) -> str:
-    """Right after a workout that ended within the hour, hours after one within a day."""
+def last_workout_end(user, now) -> datetime | None:
     last = (
         Workout.objects.filter(user=user, started_at__lte=now)
         .only("started_at", "duration_min")
         .first()
     )
-    if last is None:
+    return last.started_at + timedelta(minutes=last.duration_min) if last else None
+
+
+def timing_after(ended: datetime | None, now) -> str:
+    """Right after a workout that ended within the hour, hours after one within a day.
+
+    app.js makes the same guess on the phone for forms filled in offline.
+    """
+    if ended is None or now - ended > timedelta(hours=24):
         return "unrelated"
-    ended = last.started_at + timedelta(minutes=last.duration_min)
     if now - ended <= timedelta(hours=1):
         return "right_after"
-    if now - ended <= timedelta(hours=24):
-        return "hours_after"
-    return "unrelated"
+    return "hours_after"
 
 
 @login_required

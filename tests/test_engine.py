@@ -171,7 +171,7 @@ def test_daily_fluid_is_totalled_by_the_athletes_local_day():
     )
 
     for pk, (_, day) in users.items():
-        assert totals[pk] == {day: 700, day + timedelta(days=1): 300}
+        assert totals[pk] == {day: (700, 1), day + timedelta(days=1): (300, 1)}
 
 
 def queries_to_evaluate(count) -> list[str]:

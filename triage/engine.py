@@ -9,12 +9,13 @@ does that for everyone who is due, batch by batch.
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import DateField, F, Func, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, DateField, F, Func, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -179,7 +180,7 @@ def load_histories(user_ids, now: datetime) -> dict[int, History]:
             loaded_since=loaded_since,
             episodes=tuple(e for e in episodes[user_id] if e.day >= loaded_since),
             workouts=tuple(w for w in workouts[user_id] if w.day >= loaded_since),
-            daily_fluid_ml={d: ml for d, ml in fluid[user_id].items() if d >= loaded_since},
+            daily_fluid_ml={d: f.ml for d, f in fluid[user_id].items() if d >= loaded_since},
             fluid_target_ml=target,
             first_workout_day=first_workout_at.astimezone(zone).date()
             if first_workout_at
@@ -198,8 +199,15 @@ class LocalDate(Func):
         super().__init__(zone_name, timestamp)
 
 
-def daily_fluid_totals(zones: dict[int, ZoneInfo], since: datetime) -> dict[int, dict]:
-    """{user_id: {local date: ml}}, summed by the database.
+class DayFluid(NamedTuple):
+    ml: int
+    drinks: int
+
+
+def daily_fluid_totals(
+    zones: dict[int, ZoneInfo], since: datetime, until: datetime | None = None
+) -> dict[int, dict]:
+    """{user_id: {local date: DayFluid(ml, drinks)}}, summed by the database.
 
     PostgreSQL converts each drink's time with its owner's zone in one query.
     Other databases need the zone as a constant, so they run one query per
@@ -207,6 +215,8 @@ def daily_fluid_totals(zones: dict[int, ZoneInfo], since: datetime) -> dict[int,
     """
     totals = defaultdict(dict)
     drinks = HydrationEntry.objects.filter(taken_at__gte=since)
+    if until is not None:
+        drinks = drinks.filter(taken_at__lt=until)
     if connection.vendor == "postgresql":
         queries = [
             drinks.filter(user_id__in=zones).annotate(
@@ -222,12 +232,12 @@ def daily_fluid_totals(zones: dict[int, ZoneInfo], since: datetime) -> dict[int,
             for zone, user_ids in users_by_zone.items()
         ]
     for query in queries:
-        for user_id, day, total in (
+        for user_id, day, total, count in (
             query.values("user_id", "day")
-            .annotate(total=Sum("volume_ml"))
-            .values_list("user_id", "day", "total")
+            .annotate(total=Sum("volume_ml"), count=Count("id"))
+            .values_list("user_id", "day", "total", "count")
         ):
-            totals[user_id][day] = total
+            totals[user_id][day] = DayFluid(total, count)
     return totals
 
 

@@ -255,9 +255,38 @@
 
   // --- Forms ----------------------------------------------------------------------
 
+  // When the last workout known on this phone ended, if any: "none" when the
+  // server said there was none, absent when nothing is known here at all.
+  function rememberLastWorkout(form, submitted) {
+    if (form.dataset.lastWorkoutEnd) {
+      localStorage.setItem("twitchlog:last-workout-end", form.dataset.lastWorkoutEnd);
+    }
+    if (submitted && form.dataset.offlineForm === "workouts") {
+      var started = form.querySelector("[name=started_at]");
+      var minutes = form.querySelector("[name=duration_min]");
+      if (started && started.value && minutes && minutes.value) {
+        var end = Date.parse(localToIso(started.value, timeZone())) + minutes.value * 60000;
+        localStorage.setItem("twitchlog:last-workout-end", new Date(end).toISOString());
+      }
+    }
+  }
+
+  // The same guess the server makes (logbook/views.py timing_after).
+  function guessTiming() {
+    var known = localStorage.getItem("twitchlog:last-workout-end");
+    if (known === null) return null;
+    var ended = known === "none" ? NaN : Date.parse(known);
+    var since = Date.now() - ended;
+    if (isNaN(since) || since > 24 * 3600000) return "unrelated";
+    return since <= 3600000 ? "right_after" : "hours_after";
+  }
+
   function prepareShellForm(form) {
     // A form kept by the service worker: give it an id and "now" on this phone.
     var zone = timeZone();
+    var timing = guessTiming();
+    var choice = timing && form.querySelector("input[name=timing][value=" + timing + "]");
+    if (choice) choice.checked = true;
     form.querySelector("[name=id]").value = newId();
     Array.prototype.forEach.call(form.querySelectorAll("input[type=datetime-local], input[type=date]"), function (field) {
       if (!field.value) field.value = localNow(zone, field.type === "date");
@@ -272,10 +301,17 @@
     });
   }
 
+  // A required field folded under "more" must unfold to be answered.
+  document.addEventListener("invalid", function (event) {
+    var details = event.target.closest && event.target.closest("details:not([open])");
+    if (details) details.open = true;
+  }, true);
+
   // Offline: keep the entry here instead of sending it.
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (form.matches("[data-logout]")) return logout(event, form);
+    if (form.matches("[data-offline-form]")) rememberLastWorkout(form, true);
     if (!form.matches("[data-offline-form]") || navigator.onLine) {
       if (form.matches("[data-offline-form]")) rememberChoices(form);
       return;
@@ -386,6 +422,7 @@
     Array.prototype.forEach.call(root.querySelectorAll("form[data-offline-form]"), function (form) {
       if (form.dataset.ready) return;
       form.dataset.ready = "1";
+      rememberLastWorkout(form, false);
       if (form.hasAttribute("data-shell")) prepareShellForm(form);
       var stopwatch = form.querySelector("[data-stopwatch]");
       if (stopwatch) setupStopwatch(stopwatch);

@@ -77,28 +77,39 @@
 
     /*
      * Send everything that waits and has not been refused. Resolves with
-     * {status: "synced"|"empty"|"offline"|"login"|"error", sent, refused}.
+     * {status: "synced"|"empty"|"offline"|"login"|"error"|"busy", sent, refused}.
      * "login" means the session has expired: the entries stay for later.
      */
     flush: function (urls) {
-      return Outbox.all().then(function (items) {
-        var waiting = items.filter(function (item) { return !item.errors; });
-        if (!waiting.length) {
-          return { status: "empty", sent: 0, refused: items.length };
-        }
-        return fetch(urls.session, { credentials: "same-origin", cache: "no-store" })
-          .then(function (response) { return response.json(); })
-          .then(function (session) {
-            if (!session.authenticated) {
-              return { status: "login", sent: 0, refused: 0 };
-            }
-            return sendInBatches(urls.sync, session.csrf_token, waiting);
-          }, function () {
-            return { status: "offline", sent: 0, refused: 0 };
-          });
-      });
+      // The page and the service worker may both start a flush when the
+      // connection returns; the lock lets one run and the other stand aside.
+      if (scope.navigator && scope.navigator.locks) {
+        return scope.navigator.locks.request("twitchlog-outbox-flush", { ifAvailable: true }, function (lock) {
+          return lock ? flushNow(urls) : { status: "busy", sent: 0, refused: 0 };
+        });
+      }
+      return flushNow(urls);
     },
   };
+
+  function flushNow(urls) {
+    return Outbox.all().then(function (items) {
+      var waiting = items.filter(function (item) { return !item.errors; });
+      if (!waiting.length) {
+        return { status: "empty", sent: 0, refused: items.length };
+      }
+      return fetch(urls.session, { credentials: "same-origin", cache: "no-store" })
+        .then(function (response) { return response.json(); })
+        .then(function (session) {
+          if (!session.authenticated) {
+            return { status: "login", sent: 0, refused: 0 };
+          }
+          return sendInBatches(urls.sync, session.csrf_token, waiting);
+        }, function () {
+          return { status: "offline", sent: 0, refused: 0 };
+        });
+    });
+  }
 
   function sendInBatches(syncUrl, csrfToken, items) {
     var outcome = { status: "synced", sent: 0, refused: 0 };
