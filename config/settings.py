@@ -257,7 +257,17 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_BEAT_SCHEDULE = {
     "triage-sweep": {"task": "triage.tasks.sweep", "schedule": 15 * 60},
+    "weekly-digests": {"task": "triage.tasks.send_due_digests", "schedule": 60 * 60},
 }
+
+# --- Weekly digest ------------------------------------------------------------
+
+# Each athlete's digest of the week before goes out once their own clock has
+# reached this weekday (0 is Monday) and hour.
+DIGEST_WEEKDAY = env.int("DIGEST_WEEKDAY", default=0)
+DIGEST_HOUR = env.int("DIGEST_HOUR", default=8)
+# A week with nothing logged gets a two-line note, or no email at all.
+DIGEST_SKIP_EMPTY_WEEKS = env.bool("DIGEST_SKIP_EMPTY_WEEKS", default=False)
 
 # --- Triage -----------------------------------------------------------------
 
@@ -316,4 +326,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # django-axes announces itself in every process; its warnings still show.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

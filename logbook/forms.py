@@ -238,11 +238,13 @@ class ProfileForm(forms.ModelForm):
             "units",
             "daily_fluid_target_ml",
             "digest_enabled",
+            "digest_detail",
             "birth_year",
             "medications",
         ]
         widgets = {
             "units": ChoiceChips,
+            "digest_detail": forms.RadioSelect,
             "daily_fluid_target_ml": forms.NumberInput(attrs={"step": 100, "inputmode": "numeric"}),
             "birth_year": forms.NumberInput(attrs={"inputmode": "numeric"}),
             "medications": forms.Textarea(attrs={"rows": 3}),

@@ -95,6 +95,11 @@ def length_constraint(model: str, field: str) -> models.CheckConstraint:
 # --- Profile ------------------------------------------------------------------
 
 
+class DigestDetail(models.TextChoices):
+    FULL = "full", "Full: the week's figures, episodes and flags"
+    PRIVATE = "private", "Private: only how many entries and flags are new, and a link"
+
+
 class Units(models.TextChoices):
     METRIC = "metric", "Metric (km, ml)"
     IMPERIAL = "imperial", "Imperial (mi, fl oz)"
@@ -117,6 +122,13 @@ class Profile(models.Model):
         "daily fluid target (ml)", default=2000, validators=FLUID_TARGET.validators()
     )
     digest_enabled = models.BooleanField("weekly email digest", default=True)
+    # Email is not a private channel: this keeps health details out of it.
+    digest_detail = models.CharField(
+        "what the digest says",
+        max_length=8,
+        choices=DigestDetail.choices,
+        default=DigestDetail.FULL,
+    )
     birth_year = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=BIRTH_YEAR.validators()
     )
@@ -134,6 +146,7 @@ class Profile(models.Model):
             FLUID_TARGET.constraint("profile", "daily_fluid_target_ml"),
             BIRTH_YEAR.constraint("profile", "birth_year"),
             choices_constraint("profile", "units", Units),
+            choices_constraint("profile", "digest_detail", DigestDetail),
             length_constraint("profile", "medications"),
         ]
 

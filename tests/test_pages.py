@@ -273,6 +273,7 @@ def test_settings_save_the_profile(logged_in, athlete):
             "units": "imperial",
             "daily_fluid_target_ml": 3000,
             "digest_enabled": "",
+            "digest_detail": "private",
         },
     )
 
@@ -281,11 +282,18 @@ def test_settings_save_the_profile(logged_in, athlete):
     assert (athlete.profile.timezone, athlete.profile.units) == ("Europe/Oslo", "imperial")
     assert athlete.profile.daily_fluid_target_ml == 3000
     assert athlete.profile.digest_enabled is False
+    assert athlete.profile.digest_detail == "private"
 
 
 def test_settings_refuse_bad_values_by_field(logged_in, athlete):
     response = logged_in.post(
-        "/settings/", {"timezone": "Mars/Base", "units": "metric", "daily_fluid_target_ml": 100}
+        "/settings/",
+        {
+            "timezone": "Mars/Base",
+            "units": "metric",
+            "daily_fluid_target_ml": 100,
+            "digest_detail": "full",
+        },
     )
 
     assert response.status_code == 200

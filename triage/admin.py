@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from triage.models import EvaluationState, Flag
+from triage.models import DigestLog, EvaluationState, Flag
 
 
 @admin.register(Flag)
@@ -19,3 +19,25 @@ class EvaluationStateAdmin(admin.ModelAdmin):
     search_fields = ["user__username"]
     list_select_related = ["user"]
     raw_id_fields = ["user"]
+
+
+@admin.register(DigestLog)
+class DigestLogAdmin(admin.ModelAdmin):
+    list_display = ["user", "iso_year", "iso_week", "status", "attempts", "sent_at", "error"]
+    list_filter = ["status", "iso_year", "iso_week"]
+    search_fields = ["user__username"]
+    list_select_related = ["user"]
+    readonly_fields = [
+        "user",
+        "iso_year",
+        "iso_week",
+        "status",
+        "claim",
+        "attempts",
+        "error",
+        "created_at",
+        "sent_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False

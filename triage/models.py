@@ -1,6 +1,7 @@
 """What triage remembers: the flags it raised, and when it last looked at each person."""
 
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -98,3 +99,56 @@ class EvaluationState(models.Model):
         return self.changed_at is not None and (
             self.last_evaluated_at is None or self.changed_at > self.last_evaluated_at
         )
+
+
+class DigestStatus(models.TextChoices):
+    PENDING = "pending", "Claimed, not sent yet"
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed; will be retried"
+    SKIPPED = "skipped", "Skipped"
+
+
+class DigestLog(models.Model):
+    """One athlete's digest for one ISO week: claimed once, before sending.
+
+    The unique (user, iso_year, iso_week) row is the claim: whichever beat,
+    retry or worker inserts it first sends that week's digest, and nobody
+    else does.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_logs"
+    )
+    iso_year = models.PositiveSmallIntegerField()
+    iso_week = models.PositiveSmallIntegerField()
+    status = models.CharField(
+        max_length=8, choices=DigestStatus.choices, default=DigestStatus.PENDING
+    )
+    # Which run claimed the row, so that a run can find the rows it inserted.
+    claim = models.UUIDField(null=True, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "digest"
+        ordering = ["-iso_year", "-iso_week", "user"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "iso_year", "iso_week"], name="digest_once_a_week"
+            ),
+            models.CheckConstraint(
+                condition=Q(iso_week__gte=1, iso_week__lte=53), name="digest_iso_week_range"
+            ),
+            choices_constraint("digest", "status", DigestStatus),
+        ]
+        indexes = [models.Index(fields=["claim"], name="digest_claim")]
+
+    def __str__(self):
+        return f"Digest {self.iso_year}-W{self.iso_week:02d} for {self.user}"
+
+    @property
+    def monday(self):
+        return date.fromisocalendar(self.iso_year, self.iso_week, 1)

@@ -4,7 +4,8 @@ from celery import shared_task
 from django.db import DatabaseError
 from django.utils import timezone
 
-from triage import engine, scheduling
+from triage import engine, scheduling, weekly
+from triage.models import DigestStatus
 
 RETRY = {
     "autoretry_for": (DatabaseError,),
@@ -32,3 +33,25 @@ def sweep() -> None:
 @shared_task(**RETRY)
 def evaluate_batch(user_ids: list[int]) -> None:
     engine.evaluate(user_ids)
+
+
+@shared_task(**RETRY)
+def send_due_digests() -> None:
+    """Hourly: claim the digests now due by each athlete's clock, and hand them out."""
+    claimed = weekly.claim_due(timezone.now())
+    for start in range(0, len(claimed), weekly.BATCH):
+        deliver_digests.delay(claimed[start : start + weekly.BATCH])
+
+
+@shared_task(**RETRY)
+def deliver_digests(log_ids: list[int]) -> None:
+    outcome = weekly.deliver(log_ids)
+    for log_id in outcome.get(DigestStatus.FAILED, []):
+        retry_digest.apply_async((log_id,), countdown=60)
+
+
+@shared_task(bind=True, max_retries=5, acks_late=True, reject_on_worker_lost=True)
+def retry_digest(self, log_id: int) -> None:
+    """A digest the mail server refused: again, backing off, up to 5 times."""
+    if weekly.deliver([log_id]).get(DigestStatus.FAILED):
+        raise self.retry(countdown=60 * 2 ** (self.request.retries + 1))

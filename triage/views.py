@@ -1,12 +1,22 @@
 """The athlete's Load and Flags pages."""
 
+from datetime import date
+
+from csp.decorators import csp_exempt
 from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.db.models import Case, IntegerField, Value, When
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from triage import charts
+from logbook.models import DigestDetail, Profile
+from triage import charts, digest, mail
 from triage.load import load_report
 from triage.models import Flag, FlagStatus
 from triage.rules import Severity
@@ -57,3 +67,38 @@ def acknowledge(request, pk):
         return render(request, "triage/partials/flag.html", {"flag": flag})
     messages.success(request, "Marked as seen.")
     return redirect("flags")
+
+
+# --- The weekly digest ----------------------------------------------------------------
+
+
+@csrf_exempt  # mail clients POST here with no CSRF token (RFC 8058); the signed token is the key
+def digest_unsubscribe(request, token):
+    """GET asks to confirm (mail scanners open links); POST stops the digest, no login needed."""
+    try:
+        profile = Profile.objects.get(user_id=mail.user_id_from_token(token))
+    except (signing.BadSignature, Profile.DoesNotExist):
+        return render(request, "triage/unsubscribe_invalid.html", status=400)
+    if request.method == "POST":
+        profile.digest_enabled = False
+        profile.save(update_fields=["digest_enabled", "updated_at"])
+        return render(request, "triage/unsubscribed.html")
+    return render(request, "triage/unsubscribe_confirm.html", {"token": token})
+
+
+@staff_member_required
+@csp_exempt()  # an email's HTML: inline styles are how email is styled
+def digest_preview(request, user_id):
+    """The HTML of an athlete's digest, for staff: ?week=2026-W47, by default last week's."""
+    user = get_object_or_404(get_user_model(), pk=user_id)
+    week_text = request.GET.get("week", "")
+    try:
+        year, week = week_text.split("-W")
+        monday = date.fromisocalendar(int(year), int(week), 1)
+    except ValueError:
+        local_today = timezone.now().astimezone(user.profile.zone).date()
+        monday = digest.previous_week_monday(local_today)
+    week_data = digest.load_weeks([user.pk], monday)[user.pk]
+    private = user.profile.digest_detail == DigestDetail.PRIVATE
+    message = mail.digest_message(user, digest.summarise(week_data), private=private)
+    return HttpResponse(message.alternatives[0][0])

@@ -1,0 +1,318 @@
+"""The weekly digest: what a person's last week held, in a few honest lines.
+
+`summarise(week)` is pure: plain data about one athlete's week in, the
+digest's sections out. `load_weeks()` reads a batch of athletes' weeks in a
+fixed number of queries, so that ten thousand digests cost a handful of
+queries each, not dozens.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, OuterRef, Q, Subquery
+
+from logbook.models import DailyCheckin, Profile, TwitchEpisode, Workout
+from triage import guidance, metrics
+from triage.engine import daily_fluid_totals
+from triage.models import Flag, FlagStatus
+from triage.rules import Rule, format_duration, region_name
+
+# --- The week, as plain data ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EpisodeSummary:
+    kind: str
+    body_region: str
+    side: str
+    duration_s: int
+    started_at: datetime
+
+
+@dataclass(frozen=True)
+class FlagSummary:
+    rule: str
+    severity: str
+    message: str
+    advice: str
+    is_new: bool
+
+
+@dataclass
+class Week:
+    """One athlete's week, Monday to Sunday in their own time zone."""
+
+    monday: date
+    fluid_target_ml: int
+    # (minutes, load) of each workout, this week and the week before
+    workouts: list[tuple[int, int]] = field(default_factory=list)
+    previous_workouts: list[tuple[int, int]] = field(default_factory=list)
+    # daily loads of the 8 weeks up to Sunday, oldest first, for the ratio
+    daily_loads: list[float] = field(default_factory=list)
+    # total fluid of each day this week that had a drink logged
+    daily_fluid_ml: dict[date, int] = field(default_factory=dict)
+    episodes: list[EpisodeSummary] = field(default_factory=list)
+    previous_episode_count: int = 0
+    flags: list[FlagSummary] = field(default_factory=list)
+    drinks_logged: int = 0
+    checkins_logged: int = 0
+
+    @property
+    def sunday(self) -> date:
+        return self.monday + timedelta(days=6)
+
+    @property
+    def entries_logged(self) -> int:
+        return len(self.workouts) + len(self.episodes) + self.drinks_logged + self.checkins_logged
+
+
+# --- The digest ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: int
+    percent: int  # of the largest bar in its chart, for the email's CSS bars
+
+
+@dataclass(frozen=True)
+class Digest:
+    week: Week
+    subject: str
+    empty: bool
+    workout_count: int
+    workout_minutes: int
+    workout_load: int
+    load_change_pct: int | None
+    acwr: float | None
+    zone: str | None
+    fluid_average_ml: int | None
+    fluid_days_logged: int
+    fluid_days_under: int
+    episode_count: int
+    episode_trend: int  # this week's count minus last week's
+    by_kind: list[Bar]
+    by_region: list[Bar]
+    longest: str | None
+    new_flags: list[FlagSummary]
+    open_flags: list[FlagSummary]
+    tip: str
+    daily_load_bars: list[Bar]
+
+    @property
+    def zone_words(self) -> str:
+        return ZONE_WORDS.get(self.zone, "")
+
+
+ZONE_WORDS = {
+    "low": "low",
+    "sweet_spot": "in the usual range",
+    "high": "high",
+    "danger": "a sharp rise",
+}
+KIND_PLURALS = {
+    "twitch": "twitches",
+    "spasm": "spasms",
+    "cramp": "cramps",
+    "severe": "severe spasms",
+}
+
+# One tip a week, the first that fits, each from the guidance (triage/guidance.py).
+TIPS = [
+    (
+        lambda d: (
+            any(f.rule == Rule.LOAD_SPIKE for f in d.new_flags + d.open_flags)
+            or (d.load_change_pct or 0) >= 30
+        ),
+        guidance.GRADUAL_PROGRESSION,
+    ),
+    (lambda d: d.fluid_days_under >= 3, guidance.DRINK_PLENTY),
+    (
+        lambda d: any(f.rule == Rule.NO_WARMUP_PATTERN for f in d.new_flags + d.open_flags),
+        guidance.WARM_UP,
+    ),
+    (
+        lambda d: any(bar.label.startswith(("Cramp", "Spasm")) for bar in d.by_kind),
+        guidance.RELIEVE_A_CRAMP,
+    ),
+]
+DEFAULT_TIP = guidance.WARM_UP
+
+
+def summarise(week: Week) -> Digest:
+    minutes = sum(m for m, _ in week.workouts)
+    load = sum(load for _, load in week.workouts)
+    previous_load = sum(load for _, load in week.previous_workouts)
+    change = round((load - previous_load) / previous_load * 100) if previous_load else None
+    acwr = metrics.coupled_acwr(week.daily_loads)
+    fluid = week.daily_fluid_ml
+    kinds = Counter(e.kind for e in week.episodes)
+    regions = Counter(e.body_region for e in week.episodes)
+    longest = max(week.episodes, key=lambda e: e.duration_s, default=None)
+    new_flags = [f for f in week.flags if f.is_new]
+    open_flags = [f for f in week.flags if not f.is_new]
+    last_seven = week.daily_loads[-7:]
+    digest = Digest(
+        week=week,
+        subject="",
+        empty=week.entries_logged == 0,
+        workout_count=len(week.workouts),
+        workout_minutes=minutes,
+        workout_load=load,
+        load_change_pct=change,
+        acwr=round(acwr, 2) if acwr is not None else None,
+        zone=metrics.zone(acwr),
+        fluid_average_ml=round(sum(fluid.values()) / len(fluid)) if fluid else None,
+        fluid_days_logged=len(fluid),
+        fluid_days_under=sum(ml < week.fluid_target_ml for ml in fluid.values()),
+        episode_count=len(week.episodes),
+        episode_trend=len(week.episodes) - week.previous_episode_count,
+        by_kind=bars([(kind_label(kind, n), n) for kind, n in kinds.most_common()]),
+        by_region=bars([(region_name(r).capitalize(), n) for r, n in regions.most_common()]),
+        longest=describe_longest(longest),
+        new_flags=new_flags,
+        open_flags=open_flags,
+        tip="",
+        daily_load_bars=bars(
+            [
+                ((week.monday + timedelta(days=i)).strftime("%a"), round(value))
+                for i, value in enumerate(last_seven)
+            ]
+        ),
+    )
+    tip = next((text for fits, text in TIPS if fits(digest)), DEFAULT_TIP)
+    return Digest(**{**digest.__dict__, "subject": subject(digest), "tip": tip})
+
+
+def subject(d: Digest) -> str:
+    """e.g. "Your week: 4 workouts, load +35%, 1 new flag"."""
+    if d.empty:
+        return "Your week: nothing logged"
+    parts = [plural(d.workout_count, "workout")]
+    if d.load_change_pct is not None:
+        parts.append(f"load {d.load_change_pct:+d}%")
+    if d.episode_count:
+        parts.append(plural(d.episode_count, "episode"))
+    if d.new_flags:
+        parts.append(plural(len(d.new_flags), "new flag"))
+    return "Your week: " + ", ".join(parts)
+
+
+def kind_label(kind: str, n: int) -> str:
+    singular = {"severe": "severe spasm"}.get(kind, kind)
+    return (singular if n == 1 else KIND_PLURALS[kind]).capitalize()
+
+
+def describe_longest(episode: EpisodeSummary | None) -> str | None:
+    if episode is None:
+        return None
+    side = f"{episode.side} " if episode.side in ("left", "right") else ""
+    name = {"severe": "severe spasm"}.get(episode.kind, episode.kind)
+    return (
+        f"a {name} in the {side}{region_name(episode.body_region)}, "
+        f"{format_duration(episode.duration_s)}, on {episode.started_at:%A}"
+    )
+
+
+def bars(rows: list[tuple[str, int]]) -> list[Bar]:
+    most = max((value for _, value in rows), default=0) or 1
+    return [Bar(label, value, round(value * 100 / most)) for label, value in rows]
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+# --- Weeks ------------------------------------------------------------------------------
+
+
+def iso_week_monday(iso_year: int, iso_week: int) -> date:
+    return date.fromisocalendar(iso_year, iso_week, 1)
+
+
+def previous_week_monday(local_today: date) -> date:
+    """The Monday of the week before the one `local_today` is in."""
+    return local_today - timedelta(days=local_today.weekday() + 7)
+
+
+LOAD_WEEKS = 8  # of daily loads behind the ratio at the week's end
+
+
+def load_weeks(user_ids, monday: date) -> dict[int, Week]:
+    """Each athlete's week from `monday`, in their own time zone: 7 queries a batch."""
+    sunday = monday + timedelta(days=6)
+    first_workout = Workout.objects.filter(user=OuterRef("user_id")).order_by("started_at")
+    profiles = (
+        Profile.objects.filter(user_id__in=user_ids)
+        .annotate(first_workout_at=Subquery(first_workout.values("started_at")[:1]))
+        .values_list("user_id", "timezone", "daily_fluid_target_ml", "first_workout_at")
+    )
+    people = {uid: (ZoneInfo(zone), target, first) for uid, zone, target, first in profiles}
+    zones = {uid: person[0] for uid, person in people.items()}
+    weeks = {uid: Week(monday=monday, fluid_target_ml=person[1]) for uid, person in people.items()}
+
+    # UTC bounds a day wider than any zone's local days need.
+    def utc(day: date) -> datetime:
+        return datetime.combine(day, time.min, tzinfo=UTC)
+
+    first_load_day = sunday - timedelta(weeks=LOAD_WEEKS) + timedelta(days=1)
+    since, until = utc(first_load_day - timedelta(days=1)), utc(sunday + timedelta(days=2))
+
+    loads = defaultdict(lambda: defaultdict(float))
+    for uid, started_at, minutes, load in Workout.objects.filter(
+        user_id__in=people, started_at__gte=since, started_at__lt=until
+    ).values_list("user_id", "started_at", "duration_min", "load"):
+        day = started_at.astimezone(zones[uid]).date()
+        loads[uid][day] += load
+        if monday <= day <= sunday:
+            weeks[uid].workouts.append((minutes, load))
+        elif monday - timedelta(days=7) <= day < monday:
+            weeks[uid].previous_workouts.append((minutes, load))
+    for uid, (zone, _, first_workout_at) in people.items():
+        if first_workout_at is not None:
+            start = max(first_workout_at.astimezone(zone).date(), first_load_day)
+            days = (sunday - start).days + 1
+            weeks[uid].daily_loads = [
+                loads[uid].get(start + timedelta(days=i), 0.0) for i in range(days)
+            ]
+
+    for uid, started_at, kind, region, side, seconds in TwitchEpisode.objects.filter(
+        user_id__in=people,
+        started_at__gte=utc(monday - timedelta(days=8)),
+        started_at__lt=until,
+    ).values_list("user_id", "started_at", "kind", "body_region", "side", "duration_s"):
+        local = started_at.astimezone(zones[uid])
+        if monday <= local.date() <= sunday:
+            weeks[uid].episodes.append(EpisodeSummary(kind, region, side, seconds, local))
+        elif monday - timedelta(days=7) <= local.date() < monday:
+            weeks[uid].previous_episode_count += 1
+
+    fluid = daily_fluid_totals(zones, utc(monday - timedelta(days=1)), until)
+    for uid, days in fluid.items():
+        for day, totals in days.items():
+            if monday <= day <= sunday:
+                weeks[uid].daily_fluid_ml[day] = totals.ml
+                weeks[uid].drinks_logged += totals.drinks
+
+    for uid, count in (
+        DailyCheckin.objects.filter(user_id__in=people, date__range=(monday, sunday))
+        .values("user_id")
+        .annotate(n=Count("id"))
+        .values_list("user_id", "n")
+    ):
+        weeks[uid].checkins_logged = count
+
+    flags = Flag.objects.filter(
+        Q(status=FlagStatus.OPEN) | Q(created_at__gte=utc(monday - timedelta(days=1))),
+        user_id__in=people,
+    ).order_by("-created_at")
+    for uid, rule, severity, message, advice, status, created_at in flags.values_list(
+        "user_id", "rule", "severity", "message", "advice", "status", "created_at"
+    ):
+        is_new = monday <= created_at.astimezone(zones[uid]).date() <= sunday
+        if is_new or status == FlagStatus.OPEN:
+            weeks[uid].flags.append(FlagSummary(rule, severity, message, advice, is_new))
+    return weeks
