@@ -163,7 +163,7 @@ def lighthouse(base, cookie, path) -> dict[str, float]:
         return {}
     with tempfile.TemporaryDirectory() as folder:
         report = Path(folder) / "report.json"
-        subprocess.run(
+        run = subprocess.run(
             [
                 str(LIGHTHOUSE),
                 base + path,
@@ -175,9 +175,13 @@ def lighthouse(base, cookie, path) -> dict[str, float]:
                 f"--chrome-flags={' '.join(CHROMIUM_FLAGS)}",
             ],
             env={**os.environ, "CHROME_PATH": CHROMIUM},
-            check=True,
+            check=False,
             capture_output=True,
+            text=True,
         )
+        if not report.exists():
+            print(f"Lighthouse failed on {path}: {run.stderr.strip()[-500:]}")
+            return {}
         categories = json.loads(report.read_text())["categories"]
     return {name: round(category["score"] * 100) for name, category in categories.items()}
 
