@@ -130,6 +130,9 @@
       if (badge) {
         badge.hidden = items.length === 0;
         badge.querySelector("[data-outbox-count]").textContent = String(items.length);
+        Outbox.lastSync().then(function (when) {
+          badge.title = when ? "Last synced " + new Date(when).toLocaleString() : "Not synced yet";
+        });
       }
       return renderOutboxPage(items);
     });
