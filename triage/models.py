@@ -11,6 +11,18 @@ from logbook.models import choices_constraint
 from triage.rules import RULE_TITLES, Rule, Severity
 
 
+class FlagQuerySet(models.QuerySet):
+    def with_shared_notes(self):
+        """Prefetch, as `shared_reviews`, the reviews whose notes the athlete may read."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "reviews",
+                queryset=FlagReview.objects.filter(shared_with_athlete=True),
+                to_attr="shared_reviews",
+            )
+        )
+
+
 class FlagStatus(models.TextChoices):
     OPEN = "open", "Open"
     ACKNOWLEDGED = "acknowledged", "Acknowledged"
@@ -44,6 +56,8 @@ class Flag(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = FlagQuerySet.as_manager()
+
     class Meta:
         ordering = ["-window_end", "-created_at"]
         constraints = [
@@ -64,11 +78,63 @@ class Flag(models.Model):
         indexes = [models.Index(fields=["user", "status"], name="flag_user_status")]
 
     def __str__(self):
-        return f"{self.rule} ({self.severity}) for {self.user}, {self.window_start}"
+        title = RULE_TITLES[Rule(self.rule)].capitalize()
+        return f"{title} ({self.get_severity_display()}) for {self.user}, from {self.window_start}"
 
     @property
     def severity_rank(self) -> int:
         return Severity(self.severity).rank
+
+
+class Decision(models.TextChoices):
+    """What a reviewer can decide about a flag; each is the flag's new status."""
+
+    REVIEWED = FlagStatus.REVIEWED.value, "Mark reviewed"
+    ESCALATED = FlagStatus.ESCALATED.value, "Escalate"
+    DISMISSED = FlagStatus.DISMISSED.value, "Dismiss"
+
+
+# Escalating or dismissing must say why.
+NOTE_REQUIRED = {Decision.ESCALATED, Decision.DISMISSED}
+
+
+class FlagReview(models.Model):
+    """One reviewer's decision about a flag: who, when, from what to what, and why.
+
+    Written once, never changed: the admin offers no way to edit or delete one,
+    and saving an existing row again is refused.
+    """
+
+    flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="flag_reviews"
+    )
+    from_status = models.CharField(max_length=16, choices=FlagStatus.choices)
+    to_status = models.CharField(max_length=16, choices=FlagStatus.choices)
+    note = models.TextField(blank=True)
+    shared_with_athlete = models.BooleanField(
+        default=False, help_text="Show the note to the athlete with the flag."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            choices_constraint("review", "from_status", FlagStatus),
+            choices_constraint("review", "to_status", FlagStatus),
+            models.CheckConstraint(
+                condition=~Q(to_status__in=sorted(NOTE_REQUIRED)) | ~Q(note=""),
+                name="review_note_where_required",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer} {self.from_status} → {self.to_status}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("A flag review is a record: it cannot be changed.")
+        super().save(*args, **kwargs)
 
 
 class EvaluationState(models.Model):

@@ -49,7 +49,7 @@ def worst_first(flags):
 
 @login_required
 def flags_page(request):
-    flags = list(worst_first(Flag.objects.filter(user=request.user)))
+    flags = list(worst_first(Flag.objects.filter(user=request.user).with_shared_notes()))
     see_doctor = [
         f for f in flags if f.status == FlagStatus.OPEN and f.severity in ("see_doctor", "urgent")
     ]
@@ -59,7 +59,7 @@ def flags_page(request):
 @login_required
 @require_POST
 def acknowledge(request, pk):
-    flag = get_object_or_404(Flag, pk=pk, user=request.user)
+    flag = get_object_or_404(Flag.objects.with_shared_notes(), pk=pk, user=request.user)
     if flag.status == FlagStatus.OPEN:
         flag.status = FlagStatus.ACKNOWLEDGED
         flag.save(update_fields=["status", "updated_at"])

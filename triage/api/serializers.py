@@ -1,10 +1,27 @@
 from rest_framework import serializers
 
-from triage.models import Flag
+from triage.models import Flag, FlagReview
+
+
+class SharedNoteSerializer(serializers.ModelSerializer):
+    """A reviewer's note the reviewer chose to share: the note, the outcome and when; not who."""
+
+    outcome = serializers.CharField(source="to_status")
+    decided_at = serializers.DateTimeField(source="created_at")
+
+    class Meta:
+        model = FlagReview
+        fields = ["outcome", "note", "decided_at"]
 
 
 class FlagSerializer(serializers.ModelSerializer):
     code = serializers.CharField(source="rule", help_text="The rule that raised it; stable.")
+    review_notes = SharedNoteSerializer(
+        source="shared_reviews",
+        many=True,
+        read_only=True,
+        help_text="Notes a reviewer shared with you about this flag.",
+    )
 
     class Meta:
         model = Flag
@@ -19,6 +36,7 @@ class FlagSerializer(serializers.ModelSerializer):
             "source",
             "status",
             "evidence",
+            "review_notes",
             "created_at",
             "updated_at",
         ]

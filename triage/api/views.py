@@ -32,7 +32,7 @@ class FlagViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Flag.objects.none()
-        flags = Flag.objects.filter(user=self.request.user)
+        flags = Flag.objects.filter(user=self.request.user).with_shared_notes()
         if self.action == "list":
             for name, allowed in FILTERS.items():
                 value = self.request.query_params.get(name)
