@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, Count, IntegerField, Min, Value, When
+from django.db.models import Count, Min
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -127,14 +127,7 @@ class FlagAdmin(admin.ModelAdmin):
     class Media:
         css = {"all": ["css/admin.css"]}
 
-    def get_queryset(self, request):
-        # ModelAdmin.get_queryset orders before one could annotate: annotate first.
-        rank = [When(severity=s.value, then=Value(s.rank)) for s in Severity]
-        flags = Flag.objects.annotate(severity_order=Case(*rank, output_field=IntegerField()))
-        return flags.order_by(*self.get_ordering(request))
-
-    def get_ordering(self, request):
-        return ["-severity_order", "created_at"]  # worst first, then the oldest
+    ordering = ["-severity_rank", "created_at"]  # worst first, then the oldest
 
     def has_add_permission(self, request):
         return False  # flags come from triage, never from a form
@@ -145,7 +138,7 @@ class FlagAdmin(admin.ModelAdmin):
     def rule_title(self, flag):
         return RULE_TITLES[Rule(flag.rule)].capitalize()
 
-    @admin.display(description="severity", ordering="severity_order")
+    @admin.display(description="severity", ordering="severity_rank")
     def severity_badge(self, flag):
         return format_html(
             '<span class="severity-badge severity-{}">{}</span>',

@@ -307,10 +307,11 @@ def update_flag(flag: Flag, finding: rules.Finding, same_rule_flags: list[Flag])
     what it says now.
     """
     severity = rules.Severity(finding.severity)
-    if severity.rank < flag.severity_rank:
+    stored = rules.Severity(flag.severity)
+    if severity.rank < stored.rank:
         return False
     before = [getattr(flag, name) for name in FLAG_FIELDS_SET_BY_EVALUATION]
-    if severity.rank > flag.severity_rank and flag.status != FlagStatus.OPEN:
+    if severity.rank > stored.rank and flag.status != FlagStatus.OPEN:
         flag.status = FlagStatus.OPEN
     flag.severity = severity
     # The window start is part of the flag's identity; it only moves earlier

@@ -53,6 +53,15 @@ class Flag(models.Model):
     advice = models.TextField()
     source = models.TextField()
     status = models.CharField(max_length=16, choices=FlagStatus.choices, default=FlagStatus.OPEN)
+    # The severity as a number, kept by the database, so queues can sort worst first.
+    severity_rank = models.GeneratedField(
+        expression=models.Case(
+            *[models.When(severity=s.value, then=models.Value(s.rank)) for s in Severity],
+            default=models.Value(0),
+        ),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -80,10 +89,6 @@ class Flag(models.Model):
     def __str__(self):
         title = RULE_TITLES[Rule(self.rule)].capitalize()
         return f"{title} ({self.get_severity_display()}) for {self.user}, from {self.window_start}"
-
-    @property
-    def severity_rank(self) -> int:
-        return Severity(self.severity).rank
 
 
 class Decision(models.TextChoices):

@@ -8,7 +8,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, Value, When
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,7 +19,6 @@ from logbook.models import DigestDetail, Profile
 from triage import charts, digest, mail
 from triage.load import load_report
 from triage.models import Flag, FlagStatus
-from triage.rules import Severity
 
 CHART_DAYS = 90
 
@@ -40,11 +39,9 @@ def load_page(request):
 
 def worst_first(flags):
     """Open flags first, then by severity, then the most recent."""
-    by_rank = [When(severity=s.value, then=Value(s.rank)) for s in Severity]
     return flags.annotate(
         is_open=Case(When(status=FlagStatus.OPEN, then=Value(1)), default=Value(0)),
-        rank=Case(*by_rank, output_field=IntegerField()),
-    ).order_by("-is_open", "-rank", "-window_end")
+    ).order_by("-is_open", "-severity_rank", "-window_end")
 
 
 @login_required
