@@ -244,9 +244,10 @@ class FlagAdmin(admin.ModelAdmin):
         return redirect("admin:triage_flag_changelist")
 
     def next_in_queue(self, request, after):
+        """The worst open flag left; escalated ones wait in the queue for a second look."""
         return (
             self.get_queryset(request)
-            .filter(status__in=TO_REVIEW)
+            .filter(status=FlagStatus.OPEN)
             .exclude(pk=after.pk)
             .order_by(*self.get_ordering(request))
             .first()
