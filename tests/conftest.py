@@ -155,3 +155,20 @@ def smtp_server(settings):
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     yield inbox
     controller.stop()
+
+
+@pytest.fixture
+def reviewers_group(db):
+    """The Reviewers group, as migration 0004 makes it.
+
+    Made again here when needed: a transactional test (the browser tests) flushes
+    the database, and with it the rows that data migrations put there.
+    """
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    migration = importlib.import_module("triage.migrations.0004_reviewers_group")
+    migration.create_group(apps, None)
+    return Group.objects.get(name="Reviewers")

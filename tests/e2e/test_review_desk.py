@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from tests import factories
@@ -12,9 +11,11 @@ from triage.models import Flag, FlagReview
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_reviewer_decides_every_flag_in_the_queue_from_its_evidence(new_context, demo_user):
+def test_a_reviewer_decides_every_flag_in_the_queue_from_its_evidence(
+    new_context, demo_user, reviewers_group
+):
     reviewer = factories.UserFactory(username="kim-reviews", is_staff=True)
-    reviewer.groups.add(Group.objects.get(name="Reviewers"))
+    reviewer.groups.add(reviewers_group)
     flags = Flag.objects.filter(user=demo_user).count()
     page = new_context(viewport={"width": 1280, "height": 900}).new_page()
 
