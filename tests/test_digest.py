@@ -218,3 +218,15 @@ def test_the_ratio_uses_the_days_since_the_first_workout(oslo_athlete):
 
     assert len(w.daily_loads) == 37
     assert digest.summarise(w).acwr == 1.0
+
+
+def test_the_daily_load_bars_end_on_sunday_even_when_training_began_midweek():
+    d = digest.summarise(week(daily_loads=[0, 100, 50, 0, 200]))  # Wednesday to Sunday
+
+    assert [(bar.label, bar.value, bar.percent) for bar in d.daily_load_bars] == [
+        ("Wed", 0, 0),
+        ("Thu", 100, 50),
+        ("Fri", 50, 25),
+        ("Sat", 0, 0),
+        ("Sun", 200, 100),
+    ]

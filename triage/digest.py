@@ -7,7 +7,7 @@ queries each, not dozens.
 """
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -120,27 +120,6 @@ KIND_PLURALS = {
     "severe": "severe spasms",
 }
 
-# One tip a week, the first that fits, each from the guidance (triage/guidance.py).
-TIPS = [
-    (
-        lambda d: (
-            any(f.rule == Rule.LOAD_SPIKE for f in d.new_flags + d.open_flags)
-            or (d.load_change_pct or 0) >= 30
-        ),
-        guidance.GRADUAL_PROGRESSION,
-    ),
-    (lambda d: d.fluid_days_under >= 3, guidance.DRINK_PLENTY),
-    (
-        lambda d: any(f.rule == Rule.NO_WARMUP_PATTERN for f in d.new_flags + d.open_flags),
-        guidance.WARM_UP,
-    ),
-    (
-        lambda d: any(bar.label.startswith(("Cramp", "Spasm")) for bar in d.by_kind),
-        guidance.RELIEVE_A_CRAMP,
-    ),
-]
-DEFAULT_TIP = guidance.WARM_UP
-
 
 def summarise(week: Week) -> Digest:
     minutes = sum(m for m, _ in week.workouts)
@@ -154,7 +133,7 @@ def summarise(week: Week) -> Digest:
     longest = max(week.episodes, key=lambda e: e.duration_s, default=None)
     new_flags = [f for f in week.flags if f.is_new]
     open_flags = [f for f in week.flags if not f.is_new]
-    last_seven = week.daily_loads[-7:]
+    last_seven = week.daily_loads[-7:]  # ends on Sunday; shorter if training began this week
     digest = Digest(
         week=week,
         subject="",
@@ -178,13 +157,26 @@ def summarise(week: Week) -> Digest:
         tip="",
         daily_load_bars=bars(
             [
-                ((week.monday + timedelta(days=i)).strftime("%a"), round(value))
-                for i, value in enumerate(last_seven)
+                ((week.sunday - timedelta(days=len(last_seven) - 1 - i)).strftime("%a"), round(v))
+                for i, v in enumerate(last_seven)
             ]
         ),
     )
-    tip = next((text for fits, text in TIPS if fits(digest)), DEFAULT_TIP)
-    return Digest(**{**digest.__dict__, "subject": subject(digest), "tip": tip})
+    return replace(digest, subject=subject(digest), tip=choose_tip(digest))
+
+
+def choose_tip(d: Digest) -> str:
+    """One tip a week: the first that fits, each restating the guidance."""
+    flagged = {f.rule for f in d.new_flags + d.open_flags}
+    if Rule.LOAD_SPIKE in flagged or (d.load_change_pct or 0) >= 30:
+        return guidance.GRADUAL_PROGRESSION
+    if d.fluid_days_under >= 3:
+        return guidance.DRINK_PLENTY
+    if Rule.NO_WARMUP_PATTERN in flagged:
+        return guidance.WARM_UP
+    if any(e.kind in ("cramp", "spasm") for e in d.week.episodes):
+        return guidance.RELIEVE_A_CRAMP
+    return guidance.WARM_UP
 
 
 def subject(d: Digest) -> str:
