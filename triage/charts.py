@@ -8,12 +8,11 @@ same charts serve the app and the admin.
 from dataclasses import dataclass
 from datetime import date
 
+from triage.metrics import ZONE_BOUNDS
+
 WIDTH, HEIGHT = 360, 170
 LEFT, RIGHT, TOP, BOTTOM = 34, 6, 8, 22
 PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-
-# Zones of the acute:chronic ratio, as triage.metrics.zone draws them.
-ZONES = [("low", 0, 0.8), ("sweet_spot", 0.8, 1.3), ("high", 1.3, 1.5), ("danger", 1.5, None)]
 
 
 @dataclass(frozen=True)
@@ -106,7 +105,7 @@ def acwr_chart(report: dict) -> dict:
             "y": round(y_of(upper if upper is not None else top, top), 1),
             "height": round(((upper if upper is not None else top) - lower) / top * PLOT_H, 1),
         }
-        for name, lower, upper in ZONES
+        for name, lower, upper in ZONE_BOUNDS
     ]
     return {
         **frame(top, [0, 0.8, 1.3, 1.5, top], lambda v: f"{v:.1f}"),

@@ -221,10 +221,6 @@ def plural(n: int, word: str) -> str:
 # --- Weeks ------------------------------------------------------------------------------
 
 
-def iso_week_monday(iso_year: int, iso_week: int) -> date:
-    return date.fromisocalendar(iso_year, iso_week, 1)
-
-
 def previous_week_monday(local_today: date) -> date:
     """The Monday of the week before the one `local_today` is in."""
     return local_today - timedelta(days=local_today.weekday() + 7)

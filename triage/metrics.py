@@ -24,7 +24,8 @@ ACUTE_LAMBDA = 2 / (ACUTE_DAYS + 1)
 CHRONIC_LAMBDA = 2 / (CHRONIC_DAYS + 1)
 
 NOT_ENOUGH_HISTORY = "not_enough_history"
-ZONES = ("low", "sweet_spot", "high", "danger")
+# The zones of the acute:chronic ratio, (name, from, to); see zone().
+ZONE_BOUNDS = [("low", 0, 0.8), ("sweet_spot", 0.8, 1.3), ("high", 1.3, 1.5), ("danger", 1.5, None)]
 
 
 def acute_load(series: Sequence[float]) -> float | None:
