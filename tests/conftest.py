@@ -124,7 +124,10 @@ def empty_cache():
     # Throttle counters and debounce marks must not leak from one test to the next.
     from django.core.cache import cache
 
+    from triage import scheduling
+
     cache.clear()
+    scheduling._seen_held.clear()
 
 
 @pytest.fixture

@@ -100,3 +100,19 @@ def test_with_a_real_broker_a_burst_queues_one_message(
 
     assert queue.llen("celery") == 1
     queue.flushdb()
+
+
+def test_a_burst_asks_the_shared_cache_once(
+    api, use_broker, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    use_broker("redis://127.0.0.1:1/0")  # the queueing may fail; the claims are what count
+    claims = []
+    real_add = cache.add
+    monkeypatch.setattr(cache, "add", lambda *a, **kw: claims.append(a[0]) or real_add(*a, **kw))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        api.post("/api/v1/sync/", calf_cramps(50), format="json")
+
+    assert len(claims) == 1

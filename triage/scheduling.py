@@ -12,6 +12,7 @@ everyone whose log changed after their last evaluation.
 """
 
 import logging
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -60,6 +61,7 @@ def request_evaluation(user_id: int, changed_at) -> None:
 def evaluation_starting(user_id: int):
     """Called by the task as it begins: from now on, changes need a new evaluation."""
     started = timezone.now()
+    _seen_held.pop(user_id, None)
     try:
         cache.delete(queued_key(user_id))
         cache.set(evaluated_key(user_id), started, timeout=3600)
@@ -68,9 +70,21 @@ def evaluation_starting(user_id: int):
     return started
 
 
+# When this process last saw each person's key held, so that the rest of a
+# burst (a sync of 50) asks the shared cache once, not 50 times. Skipping for
+# up to HELD_MEMO seconds is safe: a queued evaluation runs a full second
+# after its key expires, so it still reads what changed meanwhile.
+HELD_MEMO = 1.0
+_seen_held: dict[int, float] = {}
+
+
 def claim(user_id: int) -> bool:
+    if time.monotonic() - _seen_held.get(user_id, -HELD_MEMO) < HELD_MEMO:
+        return False
     try:
-        return cache.add(queued_key(user_id), True, timeout=settings.TRIAGE["debounce_seconds"])
+        claimed = cache.add(queued_key(user_id), True, timeout=settings.TRIAGE["debounce_seconds"])
+        _seen_held[user_id] = time.monotonic()
+        return claimed
     except Exception as exc:
         logger.warning(
             "triage cache unavailable (%s); evaluating without debounce", type(exc).__name__
