@@ -128,6 +128,11 @@ class Hit:
     workouts: tuple[WorkoutRecord, ...] = ()
     figures: dict = field(default_factory=dict)
 
+    @classmethod
+    def of_run(cls, run: tuple[EpisodeRecord, ...], severity: Severity, **more) -> "Hit":
+        """A hit spanning a run of episodes, from the first one's day to the last one's."""
+        return cls(run[0].day, run[-1].day, severity, episodes=run, **more)
+
 
 # --- The rules ------------------------------------------------------------------
 
@@ -143,8 +148,7 @@ def recurring_episodes(history: History, t: Thresholds) -> list[Finding]:
             (t.recurring_watch_episodes, t.recurring_watch_days, Severity.WATCH),
             (t.recurring_doctor_episodes, t.recurring_doctor_days, Severity.SEE_DOCTOR),
         ]:
-            for run in runs(region_episodes, at_least, days):
-                hits.append(Hit(run[0].day, run[-1].day, severity, episodes=run))
+            hits += [Hit.of_run(run, severity) for run in runs(region_episodes, at_least, days)]
 
     def describe(group: Hit) -> str:
         parts = []
@@ -263,7 +267,7 @@ def red_flag_symptoms(history: History, t: Thresholds) -> list[Finding]:
         t.red_flag_frequent_days,
         including=lambda episode: episode.has_red_flag_symptom,
     ):
-        hits.append(Hit(run[0].day, run[-1].day, Severity.SEE_DOCTOR, episodes=run))
+        hits.append(Hit.of_run(run, Severity.SEE_DOCTOR))
 
     def describe(group: Hit) -> str:
         with_symptoms = [e for e in group.episodes if e.has_red_flag_symptom]
@@ -393,29 +397,25 @@ def dehydration_risk(history: History, t: Thresholds) -> list[Finding]:
     Only days with at least one drink logged count: a day with nothing logged
     says nothing about how much was drunk.
     """
-    dry = {}
-    for episode in history.episodes:
-        workout = last_workout_before(history, episode.started_at, t.after_workout_hours)
-        if workout is None:
-            continue
-        fluid = history.daily_fluid_ml.get(workout.day)
-        if fluid is not None and fluid < history.fluid_target_ml:
-            dry[episode] = (workout, fluid)
+    fluid = history.daily_fluid_ml
+
+    def short_of_fluid(workout: WorkoutRecord) -> bool:
+        return workout.day in fluid and fluid[workout.day] < history.fluid_target_ml
+
+    dry = episodes_after_workouts(history, t.after_workout_hours, short_of_fluid)
     hits = [
-        Hit(
-            run[0].day,
-            run[-1].day,
+        Hit.of_run(
+            run,
             Severity.INFO,
-            episodes=run,
-            workouts=tuple(dry[e][0] for e in run),
+            workouts=tuple(dry[e] for e in run),
             figures={"target_ml": history.fluid_target_ml},
         )
         for run in runs(list(dry), t.dehydration_episodes, t.dehydration_days)
     ]
 
     def describe(group: Hit) -> str:
-        days = sorted({dry[e][0].day: dry[e][1] for e in group.episodes}.items())
-        drunk = "; ".join(f"{format_day(day)}: {ml:,} ml" for day, ml in days)
+        days = sorted({dry[e].day for e in group.episodes})
+        drunk = "; ".join(f"{format_day(day)}: {fluid[day]:,} ml" for day in days)
         return (
             f"{len(group.episodes)} episodes in {format_span(group.start, group.end)} began "
             f"within {t.after_workout_hours} hours of a workout on a day you drank less than "
@@ -441,7 +441,7 @@ def unexplained_twitching(history: History, t: Thresholds) -> list[Finding]:
         and last_workout_before(history, episode.started_at, t.unexplained_no_workout_hours) is None
     ]
     hits = [
-        Hit(run[0].day, run[-1].day, Severity.SEE_DOCTOR, episodes=run)
+        Hit.of_run(run, Severity.SEE_DOCTOR)
         for run in runs(unexplained, t.unexplained_episodes, t.unexplained_days)
     ]
 
@@ -510,19 +510,13 @@ def return_after_break(history: History, t: Thresholds) -> list[Finding]:
 def no_warmup_pattern(history: History, t: Thresholds) -> list[Finding]:
     """>= 3 episodes within 14 days, each within 24 h after a workout with neither
     a warm-up nor stretching (info)."""
-    after = {}
-    for episode in history.episodes:
-        workout = last_workout_before(history, episode.started_at, t.after_workout_hours)
-        if workout is not None and not workout.warmed_up and not workout.stretched_after:
-            after[episode] = workout
+    after = episodes_after_workouts(
+        history,
+        t.after_workout_hours,
+        lambda workout: not workout.warmed_up and not workout.stretched_after,
+    )
     hits = [
-        Hit(
-            run[0].day,
-            run[-1].day,
-            Severity.INFO,
-            episodes=run,
-            workouts=tuple(after[e] for e in run),
-        )
+        Hit.of_run(run, Severity.INFO, workouts=tuple(after[e] for e in run))
         for run in runs(list(after), t.no_warmup_episodes, t.no_warmup_days)
     ]
 
@@ -612,6 +606,19 @@ def last_workout_before(history: History, moment: datetime, hours: int) -> Worko
     if index >= 0 and moment.timestamp() - starts[index] <= hours * 3600:
         return history.workouts[index]
     return None
+
+
+def episodes_after_workouts(
+    history: History, hours: int, workout_counts: Callable[[WorkoutRecord], bool]
+) -> dict[EpisodeRecord, WorkoutRecord]:
+    """{episode: the workout it followed}, for the episodes that began within
+    `hours` after a workout for which `workout_counts(workout)` is true."""
+    after = {}
+    for episode in history.episodes:
+        workout = last_workout_before(history, episode.started_at, hours)
+        if workout is not None and workout_counts(workout):
+            after[episode] = workout
+    return after
 
 
 def has_load_history_since(history: History, day: date) -> bool:
@@ -749,7 +756,7 @@ def describe_kinds(episodes: Sequence[EpisodeRecord]) -> str:
         f"{n} {KIND_NAMES[kind][0] if n == 1 else KIND_NAMES[kind][1]}"
         for kind, n in counts.items()
     ]
-    text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    text = and_list(parts)
     twitches = sum(e.count for e in episodes)
     if twitches > len(episodes):
         text += f", about {twitches:,} twitches counted in all"
@@ -769,8 +776,12 @@ def symptom_names(episode: EpisodeRecord) -> list[str]:
 
 
 def symptoms(episode: EpisodeRecord) -> str:
-    named = symptom_names(episode)
-    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+    return and_list(symptom_names(episode))
+
+
+def and_list(parts: list[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def plural(n: int, word: str) -> str:
