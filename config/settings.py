@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "logbook.context_processors.entry_kinds",
                 "triage.context_processors.open_flags",
             ],
         },

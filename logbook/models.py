@@ -10,6 +10,7 @@ catches whatever bypasses them (bulk writes, raw SQL, a future bug).
 
 import uuid
 import zoneinfo
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import NamedTuple
@@ -23,6 +24,8 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
+from logbook import wording
+
 EARLIEST_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 # A phone's clock may run ahead, and a person may log tonight's plan early;
 # anything further out than this is a typo.
@@ -30,16 +33,20 @@ FUTURE_TOLERANCE = timedelta(hours=24)
 NOTES_MAX_LENGTH = 2000
 
 
+TOO_EARLY = "Must be on or after 2000-01-01."
+TOO_FAR_AHEAD = "Must not be more than 24 hours in the future."
+
+
 def validate_plausible_time(value: datetime) -> None:
     if value < EARLIEST_TIME:
-        raise ValidationError("Must be on or after 2000-01-01.", code="too_early")
+        raise ValidationError(TOO_EARLY, code="too_early")
     if value > timezone.now() + FUTURE_TOLERANCE:
-        raise ValidationError("Must not be more than 24 hours in the future.", code="future")
+        raise ValidationError(TOO_FAR_AHEAD, code="future")
 
 
 def validate_plausible_date(value) -> None:
     if value < EARLIEST_TIME.date():
-        raise ValidationError("Must be on or after 2000-01-01.", code="too_early")
+        raise ValidationError(TOO_EARLY, code="too_early")
     if value > (timezone.now() + FUTURE_TOLERANCE).date():
         raise ValidationError("Must not be more than a day in the future.", code="future")
 
@@ -59,13 +66,21 @@ def validate_timezone(value: str) -> None:
 
 
 class Bounds(NamedTuple):
-    """A closed range [low, high] that a number must lie in."""
+    """A closed range [low, high] that a number must lie in.
+
+    `say` writes a limit in the person's units for the error messages: a
+    workout's "at most 24 hours", not "at most 1440".
+    """
 
     low: float
     high: float
+    say: Callable[[float], str] = wording.amount
 
     def validators(self):
-        return [MinValueValidator(self.low), MaxValueValidator(self.high)]
+        return [
+            MinValueValidator(self.low, message=f"Must be at least {self.say(self.low)}."),
+            MaxValueValidator(self.high, message=f"Must be at most {self.say(self.high)}."),
+        ]
 
     def constraint(self, model: str, field: str) -> models.CheckConstraint:
         return models.CheckConstraint(
@@ -105,8 +120,8 @@ class Units(models.TextChoices):
     IMPERIAL = "imperial", "Imperial (mi, fl oz)"
 
 
-FLUID_TARGET = Bounds(500, 8000)
-BIRTH_YEAR = Bounds(1900, 2100)
+FLUID_TARGET = Bounds(500, 8000, lambda n: wording.amount(n, "ml"))
+BIRTH_YEAR = Bounds(1900, 2100, str)
 
 
 class Profile(models.Model):
@@ -202,10 +217,10 @@ class WorkoutKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-DURATION_MIN = Bounds(1, 1440)
+DURATION_MIN = Bounds(1, 1440, lambda n: wording.minutes(n, long=True))
 RPE = Bounds(1, 10)
-DISTANCE_KM = Bounds(0, 1000)
-HEART_RATE = Bounds(30, 250)
+DISTANCE_KM = Bounds(0, 1000, lambda n: wording.amount(n, "km"))
+HEART_RATE = Bounds(30, 250, lambda n: wording.amount(n, "beats a minute"))
 
 
 class Workout(Entry):
@@ -251,7 +266,7 @@ class Workout(Entry):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} workout, {self.duration_min} min"
+        return f"{self.get_kind_display()} workout, {wording.minutes(self.duration_min)}"
 
     def save(self, *args, **kwargs):
         updating = not self._state.adding
@@ -271,7 +286,7 @@ class Drink(models.TextChoices):
     OTHER = "other", "Other"
 
 
-VOLUME_ML = Bounds(1, 5000)
+VOLUME_ML = Bounds(1, 5000, lambda n: wording.amount(n, "ml"))
 
 
 class HydrationEntry(Entry):
@@ -366,7 +381,7 @@ def validate_relief(value) -> None:
         raise ValidationError('"none" cannot be combined with other options.', code="none")
 
 
-DURATION_S = Bounds(1, 86400)
+DURATION_S = Bounds(1, 86400, lambda n: wording.duration(n, long=True))
 PAIN = Bounds(0, 10)
 TWITCH_COUNT = Bounds(1, 10000)
 
@@ -409,12 +424,21 @@ class TwitchEpisode(Entry):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()}, {self.get_body_region_display().lower()}"
+        return f"{self.get_kind_display()}, {self.where()}, {wording.duration(self.duration_s)}"
+
+    def where(self) -> str:
+        """ "left calf", "neck", "calf (both sides)"."""
+        region = self.get_body_region_display().lower()
+        if self.side in (Side.LEFT, Side.RIGHT):
+            return f"{self.side} {region}"
+        if self.side == Side.BOTH:
+            return f"{region} (both sides)"
+        return region
 
 
 CHECKIN_DAY_TAKEN = "You already have a check-in for this date."
-SLEEP_HOURS = Bounds(0, 24)
-CAFFEINE_MG = Bounds(0, 2000)
+SLEEP_HOURS = Bounds(0, 24, lambda n: wording.amount(n, "hours"))
+CAFFEINE_MG = Bounds(0, 2000, lambda n: wording.amount(n, "mg"))
 STRESS = Bounds(0, 10)
 
 
@@ -454,7 +478,17 @@ class DailyCheckin(Entry):
         ]
 
     def __str__(self):
-        return f"Check-in for {self.date}"
+        return f"Check-in for {self.date:%a %-d %b %Y}"
+
+    @classmethod
+    def check_day_free(cls, user, day, own_id=None) -> None:
+        """The one-check-in-a-day rule, for the form and the API alike: raises a
+        ValidationError on "date" if another check-in of `user` has this date.
+        (The unique constraint says the same to anything that bypasses both.)"""
+        if user is None or day is None:
+            return
+        if cls.objects.filter(user=user, date=day).exclude(pk=own_id).exists():
+            raise ValidationError({"date": [CHECKIN_DAY_TAKEN]}, code="unique")
 
 
 ENTRY_MODELS = (Workout, HydrationEntry, TwitchEpisode, DailyCheckin)

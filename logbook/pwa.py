@@ -16,6 +16,8 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
+from logbook.kinds import KINDS
+
 # The app shell: everything a log form needs with no network at all.
 SHELL_ASSETS = [
     "css/app.css",
@@ -26,16 +28,39 @@ SHELL_ASSETS = [
     "icons/icon-512.png",
     "icons/icon-maskable-512.png",
 ]
-LOG_FORMS = ["episode", "workout", "hydration", "checkin"]
 
 
 def shell_pages() -> list[str]:
-    """Pages the service worker keeps for offline use; none holds anyone's data."""
+    """Pages the service worker keeps for offline use; none holds anyone's data.
+
+    A page asked for without a connection falls back to its ?shell=1 version:
+    Today, so that the installed app opens on it, and each log form.
+    """
     return [
         reverse("offline"),
         reverse("outbox"),
-        *[f"{reverse('log_entry', kwargs={'kind': kind})}?shell=1" for kind in LOG_FORMS],
+        f"{reverse('today')}?shell=1",
+        *[f"{reverse('log_entry', kwargs={'kind': kind.slug})}?shell=1" for kind in KINDS],
     ]
+
+
+# The templates the shell pages are made of: a change to one is a new version.
+SHELL_TEMPLATES = [
+    "sw.js",
+    "base.html",
+    "icons.html",
+    "offline.html",
+    "forms/field.html",
+    "logbook/today.html",
+    "logbook/entry_form.html",
+    "logbook/partials/entry_form.html",
+    "logbook/body_map.html",
+    "logbook/outbox.html",
+    "logbook/widgets/chips.html",
+    "logbook/widgets/chip.html",
+    "logbook/widgets/scale.html",
+    "logbook/widgets/duration.html",
+]
 
 
 def manifest(request):
@@ -66,6 +91,7 @@ def manifest(request):
                 "url": f"{reverse('log_entry', kwargs={'kind': 'episode'})}?now=1",
             },
             {"name": "Log workout", "url": reverse("log_entry", kwargs={"kind": "workout"})},
+            {"name": "Daily check-in", "url": reverse("log_entry", kwargs={"kind": "checkin"})},
         ],
     }
     return JsonResponse(body, content_type="application/manifest+json")
@@ -107,7 +133,7 @@ def compute_shell_version() -> str:
         if found:
             with open(found, "rb") as asset:
                 digest.update(asset.read())
-    for name in ("sw.js", "base.html", "logbook/entry_form.html"):
+    for name in SHELL_TEMPLATES:
         digest.update(get_template(name).template.source.encode())
     return digest.hexdigest()[:12]
 

@@ -5,7 +5,7 @@ from logbook import pwa, views
 
 urlpatterns = [
     path("", views.today, name="today"),
-    path("log/water/", views.quick_water, name="quick_water"),
+    path("log/water/", views.add_water, name="quick_water"),
     path("log/<slug:kind>/", views.log_entry, name="log_entry"),
     path("log/<slug:kind>/<uuid:pk>/", views.log_entry, name="edit_entry"),
     path("log/<slug:kind>/<uuid:pk>/delete/", views.delete_entry, name="delete_entry"),

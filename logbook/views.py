@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import Sum
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,50 +21,22 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from logbook import forms
-from logbook.models import (
-    DailyCheckin,
-    EpisodeKind,
-    HydrationEntry,
-    TwitchEpisode,
-    Workout,
-    known_timezones,
-)
-
-
-@dataclass(frozen=True)
-class EntryKind:
-    slug: str  # in URLs: /log/<slug>/
-    api_type: str  # the key of this kind in /api/v1/sync/
-    model: type
-    form: type
-    title: str
-
-
-KINDS = {
-    kind.slug: kind
-    for kind in [
-        EntryKind(
-            "episode", "episodes", TwitchEpisode, forms.EpisodeForm, "Twitch, spasm or cramp"
-        ),
-        EntryKind("workout", "workouts", Workout, forms.WorkoutForm, "Workout"),
-        EntryKind("hydration", "hydration", HydrationEntry, forms.HydrationForm, "Drink"),
-        EntryKind("checkin", "checkins", DailyCheckin, forms.CheckinForm, "Daily check-in"),
-    ]
-}
-KIND_OF_MODEL = {kind.model: kind for kind in KINDS.values()}
-
+from logbook import forms, wording, writer
+from logbook.kinds import BY_SLUG, KINDS, EntryKind, guess_timing, last_workout
+from logbook.models import DailyCheckin, HydrationEntry, TwitchEpisode, Workout, known_timezones
+from logbook.writer import Status
 
 # One-tap values next to the duration and volume fields.
 FORM_HELPERS = {
-    "quick_durations": [(10, "10 s"), (30, "30 s"), (60, "1 min"), (300, "5 min"), (900, "15 min")],
+    "quick_durations": forms.duration_chips(),
     "quick_volumes": [250, 330, 500, 750],
 }
+QUICK_WATER_ML = (250, 500)
 
 
 def entry_kind(slug: str) -> EntryKind:
     try:
-        return KINDS[slug]
+        return BY_SLUG[slug]
     except KeyError:
         raise Http404("No such kind of entry.") from None
 
@@ -79,12 +52,33 @@ def local_day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
 
 
+def client_id(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
 # --- Today ------------------------------------------------------------------------
 
 
-@login_required
 def today(request):
+    """Today: quick actions, totals and what was logged today.
+
+    ?shell=1 is Today as the service worker keeps it for opening the app with
+    no signal: the quick actions work into the outbox, and it holds nobody's data.
+    """
+    if "shell" in request.GET:
+        return render(request, "logbook/today.html", {"shell": True, **quick_water(None)})
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     return render(request, "logbook/today.html", today_context(request))
+
+
+def quick_water(user) -> dict:
+    """The +250 ml / +500 ml buttons, each with the id of the drink it would add
+    (none in the shell: the phone gives each one there)."""
+    return {"water_ids": {ml: uuid.uuid4() if user else "" for ml in QUICK_WATER_ML}}
 
 
 def today_context(request) -> dict:
@@ -105,31 +99,27 @@ def today_context(request) -> dict:
         "episode_count": episodes.count(),
         "entries": timeline(request.user, start=start, end=end),
         "checked_in": DailyCheckin.objects.filter(**mine, date=day).exists(),
-        "water_ids": {ml: uuid.uuid4() for ml in (250, 500)},
+        **quick_water(request.user),
     }
 
 
 @login_required
 @require_POST
-def quick_water(request):
-    """+250 ml / +500 ml on Today: one tap, one drink of water."""
-    form = forms.HydrationForm(
-        {
-            "id": request.POST.get("id"),
-            "volume_ml": request.POST.get("volume_ml"),
-            "drink": "water",
-            "taken_at": timezone.localtime().strftime(forms.LOCAL_MINUTE),
-        }
-    )
-    if already_saved(request, HydrationEntry, request.POST.get("id")) is None:
-        if not form.is_valid():
-            messages.error(request, "That amount could not be saved.")
-            return redirect("today")
-        form.instance.user = request.user
-        form.save()
+def add_water(request):
+    """+250 ml / +500 ml on Today: one tap, one drink of water, once per id."""
+    data = {
+        "id": request.POST.get("id"),
+        "volume_ml": request.POST.get("volume_ml"),
+        "drink": "water",
+        "taken_at": timezone.localtime().strftime(forms.LOCAL_MINUTE),
+    }
+    outcome = save_new_entry(request, BY_SLUG["hydration"], data)
+    if outcome.status == Status.INVALID:
+        messages.error(request, "That amount could not be saved.")
+        return redirect("today")
     if request.htmx:
         return render(request, "logbook/partials/today_totals.html", today_context(request))
-    messages.success(request, f"Added {form.data['volume_ml']} ml of water.")
+    messages.success(request, f"Added {wording.amount(outcome.entry.volume_ml, 'ml')} of water.")
     return redirect("today")
 
 
@@ -146,8 +136,7 @@ def log_entry(request, kind, pk=None):
 def entry_form_shell(request, kind):
     """The form as the service worker keeps it for offline use: nobody's defaults,
     and no id; app.js gives each entry a fresh id on the phone."""
-    form_kwargs = {"user": None} if kind.model is DailyCheckin else {}
-    form = kind.form(**form_kwargs)
+    form = kind.form()
     form.fields["id"].initial = None
     context = {"form": form, "kind": kind, "entry": None, "shell": True, **FORM_HELPERS}
     return render(request, "logbook/entry_form.html", context)
@@ -156,33 +145,33 @@ def entry_form_shell(request, kind):
 @login_required
 def log_or_edit(request, kind, pk=None):
     kind = entry_kind(kind)
-    instance = owned(request, kind.model, pk) if pk else None
-    if instance is None and kind.model is DailyCheckin and request.method == "GET":
+    entry = owned(request, kind.model, pk) if pk else None
+    if entry is None and kind.model is DailyCheckin and request.method == "GET":
         todays = DailyCheckin.objects.filter(user=request.user, date=timezone.localdate()).first()
         if todays:
             return redirect("edit_entry", kind=kind.slug, pk=todays.pk)
-    form_kwargs = {"user": request.user} if kind.model is DailyCheckin else {}
 
     if request.method == "POST":
-        if instance is None:
-            previous = already_saved(request, kind.model, request.POST.get("id"))
-            if previous is not None:
-                # The same form sent again (a double tap, a retry): already done.
-                return saved(request, kind, previous)
-        form = kind.form(request.POST, instance=instance, **form_kwargs)
-        if form.is_valid():
-            entry = form.save(commit=False)
-            entry.user = request.user
-            entry.save()
-            return saved(request, kind, entry)
+        if entry is None:
+            outcome = save_new_entry(request, kind, request.POST)
+        else:
+            check = kind.form.checker(request.POST, request.user)
+            outcome = writer.save(
+                kind.model, request.user, entry.pk, check, may_change=True, stored=entry
+            )
+        if outcome.status != Status.INVALID:
+            return saved(request, outcome)
+        form = outcome.checker
+    elif entry is not None:
+        # An edit shows the entry's own values; "now" and "last time" are for new ones.
+        form = kind.form(instance=entry, user=request.user)
     else:
-        form = kind.form(instance=instance, initial=defaults(request, kind), **form_kwargs)
+        initial = kind.new_entry_defaults(request.user, request.GET)
+        form = kind.form(initial=initial, user=request.user)
 
-    context = {"form": form, "kind": kind, "entry": instance, **FORM_HELPERS}
-    if kind.model is TwitchEpisode:
-        # Kept on the phone, so that a form filled in offline guesses the timing too.
-        ended = last_workout_end(request.user, timezone.now())
-        context["last_workout_end"] = ended.isoformat() if ended else "none"
+    context = {"form": form, "kind": kind, "entry": entry, **FORM_HELPERS}
+    if kind.model is TwitchEpisode and entry is None:
+        context.update(workout_context(request.user))
     # 422: the form came back with errors, and nothing was saved.
     status = 422 if request.method == "POST" else 200
     if request.htmx and request.method == "POST":
@@ -190,74 +179,42 @@ def log_or_edit(request, kind, pk=None):
     return render(request, "logbook/entry_form.html", context, status=status)
 
 
-def already_saved(request, model, client_id):
-    """The requester's entry with this client id, if one was saved already."""
+def workout_context(user) -> dict:
+    """The last workout, which the timing guess rests on: said on the form, and
+    kept on the phone so that a form filled in offline guesses the same."""
+    now = timezone.now()
+    workout = last_workout(user, now)
+    return {
+        "last_workout": workout,
+        "timing_guess": guess_timing(workout, now),
+        "last_workout_data": f"{workout[0].isoformat()} {workout[1].isoformat()}"
+        if workout
+        else "none",
+    }
+
+
+def save_new_entry(request, kind, data) -> writer.Outcome:
+    """A new entry from a form: its id, chosen when the form was shown, is claimed
+    once, so the same form sent twice stores one entry."""
+    check = kind.form.checker(data, request.user)
+    entry_id = client_id(data.get("id"))
+    if entry_id is None:
+        checked = check(None)  # names the missing or malformed id
+        return writer.Outcome(Status.INVALID, errors=checked.errors, checker=checked.checker)
     try:
-        entry_id = uuid.UUID(str(client_id))
-    except ValueError:
-        return None
-    entry = model.objects.filter(pk=entry_id).first()
-    if entry is not None and entry.user_id != request.user.pk:
-        raise Http404
-    return entry
+        return writer.save(kind.model, request.user, entry_id, check, may_change=False)
+    except writer.NotYours:
+        raise Http404 from None
 
 
-def saved(request, kind, entry):
-    messages.success(request, f"Saved: {entry}.")
+def saved(request, outcome: writer.Outcome):
+    if outcome.status == Status.UNCHANGED and outcome.checker is not None:
+        messages.info(request, f"Nothing changed: {outcome.entry}.")
+    else:
+        messages.success(request, f"Saved: {outcome.entry}.")
     if request.htmx:
         return HttpResponseClientRedirect(reverse("today"))
     return redirect("today")
-
-
-def defaults(request, kind) -> dict:
-    """Start values that save taps: now, and what this person logged last time."""
-    now = timezone.localtime().replace(second=0, microsecond=0)
-    mine = kind.model.objects.filter(user=request.user)
-    if kind.model is TwitchEpisode:
-        last = mine.only("kind", "body_region", "side").first()
-        ended = last_workout_end(request.user, now)
-        initial = {"started_at": now, "timing": timing_after(ended, now), "pain": 3}
-        if last:
-            initial.update(kind=last.kind, body_region=last.body_region, side=last.side)
-        else:
-            initial.update(kind=EpisodeKind.TWITCH)
-    elif kind.model is Workout:
-        last = mine.only("kind", "duration_min", "rpe").first()
-        initial = {"started_at": now, "warmed_up": True}
-        if last:
-            initial.update(kind=last.kind, duration_min=last.duration_min, rpe=last.rpe)
-    elif kind.model is HydrationEntry:
-        last = mine.only("drink", "volume_ml").first()
-        initial = {"taken_at": now, "volume_ml": last.volume_ml if last else 250}
-        initial["drink"] = last.drink if last else "water"
-    else:
-        initial = {"date": now.date()}
-    # A link may pre-fill fields, e.g. the body map: ?body_region=calf&side=left
-    for name in request.GET:
-        if name in kind.form.base_fields and name != "id":
-            initial[name] = request.GET[name]
-    return initial
-
-
-def last_workout_end(user, now) -> datetime | None:
-    last = (
-        Workout.objects.filter(user=user, started_at__lte=now)
-        .only("started_at", "duration_min")
-        .first()
-    )
-    return last.started_at + timedelta(minutes=last.duration_min) if last else None
-
-
-def timing_after(ended: datetime | None, now) -> str:
-    """Right after a workout that ended within the hour, hours after one within a day.
-
-    app.js makes the same guess on the phone for forms filled in offline.
-    """
-    if ended is None or now - ended > timedelta(hours=24):
-        return "unrelated"
-    if now - ended <= timedelta(hours=1):
-        return "right_after"
-    return "hours_after"
 
 
 @login_required
@@ -291,7 +248,7 @@ class TimelineItem:
 def timeline(user, *, start=None, end=None, before=None, only=None, limit=None) -> list:
     """The user's entries of every kind, newest first, as one list."""
     items = []
-    for kind in KINDS.values():
+    for kind in KINDS:
         if only and kind.slug != only:
             continue
         field = kind.model.time_field
@@ -320,7 +277,7 @@ def timeline(user, *, start=None, end=None, before=None, only=None, limit=None) 
 @login_required
 def history(request):
     only = request.GET.get("type")
-    if only and only not in KINDS:
+    if only and only not in BY_SLUG:
         only = None
     before = None
     if request.GET.get("before"):
@@ -336,7 +293,7 @@ def history(request):
     context = {
         "days": list(days.items()),
         "only": only,
-        "kinds": KINDS.values(),
+        "kinds": KINDS,
         "next_before": page[-1].when.isoformat() if more else None,
         # A day cut in two by paging keeps one heading.
         "continues_day": request.GET.get("day"),

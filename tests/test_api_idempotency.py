@@ -5,8 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
-from logbook.api import writes
-from logbook.api.sync import KindSync
+from logbook import writer
 from tests import factories
 from tests.conftest import token_client
 from tests.kinds import KIND_IDS, KINDS
@@ -140,13 +139,13 @@ def test_concurrent_syncs_with_edits_keep_one_row_holding_one_of_the_versions(at
 
 
 def test_a_check_in_that_loses_the_race_for_its_date_is_refused_by_field(api, athlete, monkeypatch):
-    real_insert = writes.insert
+    real_insert = writer.insert
 
-    def rival_first(serializer, user):
-        factories.CheckinFactory(user=user, date=serializer.validated_data["date"])
-        real_insert(serializer, user)
+    def rival_first(entry):
+        factories.CheckinFactory(user=entry.user, date=entry.date)
+        real_insert(entry)
 
-    monkeypatch.setattr(writes, "insert", rival_first)
+    monkeypatch.setattr(writer, "insert", rival_first)
 
     response = api.post(KINDS[3].url, KINDS[3].body(), format="json")
 
@@ -160,14 +159,14 @@ def rival_sync(monkeypatch):
     """Before the batch's INSERT, a rival stores the same ids for `owner` with pain 1."""
 
     def arrange(owner):
-        real_insert_pending = KindSync.insert_pending
+        real_bulk_insert = writer.bulk_insert
 
-        def rival_first(self):
-            for _, item, _ in self.pending.values():
-                factories.EpisodeFactory(id=item["id"], user=owner, pain=1)
-            real_insert_pending(self)
+        def rival_first(model, rows):
+            for row in rows:
+                factories.EpisodeFactory(id=row.id, user=owner, pain=1)
+            real_bulk_insert(model, rows)
 
-        monkeypatch.setattr(KindSync, "insert_pending", rival_first)
+        monkeypatch.setattr(writer, "bulk_insert", rival_first)
 
     return arrange
 

@@ -10,7 +10,6 @@ from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
 from logbook.models import (
-    CHECKIN_DAY_TAKEN,
     DailyCheckin,
     HydrationEntry,
     Relief,
@@ -18,6 +17,7 @@ from logbook.models import (
     Workout,
     validate_relief,
 )
+from logbook.writer import Check, Checked
 
 
 class AwareDateTimeField(serializers.DateTimeField):
@@ -69,6 +69,23 @@ class EntrySerializer(serializers.ModelSerializer):
             raise serializers.ValidationError("The id of an entry cannot be changed.")
         return value
 
+    @classmethod
+    def checker(cls, data, context, *, partial=False) -> Check:
+        """This serializer as the writer's check of `data` (see logbook.writer)."""
+
+        def check(stored) -> Checked:
+            serializer = cls(stored, data=data, context=context, partial=partial)
+            if serializer.is_valid():
+                return Checked(entry_values(serializer.validated_data), checker=serializer)
+            return Checked(errors=serializer.errors, checker=serializer)
+
+        return check
+
+
+def entry_values(validated_data) -> dict:
+    """A serializer's validated data as the model fields the writer stores."""
+    return {name: value for name, value in validated_data.items() if name != "id"}
+
 
 class WorkoutSerializer(EntrySerializer):
     load = serializers.IntegerField(
@@ -105,10 +122,9 @@ class CheckinSerializer(EntrySerializer):
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
-        date = attrs.get("date", getattr(self.instance, "date", None))
-        own_id = self.instance.pk if self.instance else attrs.get("id")
-        user = self.context["request"].user
-        others_that_day = DailyCheckin.objects.filter(user=user, date=date).exclude(pk=own_id)
-        if others_that_day.exists():
-            raise serializers.ValidationError({"date": [CHECKIN_DAY_TAKEN]})
+        DailyCheckin.check_day_free(
+            self.context["request"].user,
+            attrs.get("date", getattr(self.instance, "date", None)),
+            self.instance.pk if self.instance else attrs.get("id"),
+        )
         return attrs

@@ -1,36 +1,23 @@
 """POST /api/v1/sync/: the offline outbox, sent as one batch.
 
-Each item is saved or rejected on its own and reported by its client id, so a
+Each item is saved or refused on its own and reported by its client id, so a
 phone can drop what was confirmed and keep showing what was refused. Sending
 the same batch again answers "unchanged" for every item and writes nothing.
-
-A phone back online may send hundreds of entries at once, so the common case
-is made cheap: one query finds which ids are already stored, one serializer
-checks every item of a kind, and the new entries go in with one INSERT. Only
-when that INSERT is refused (a race with another send) does each entry go
-through the one-at-a-time path of the create endpoint.
+What becomes of each item is the writer's decision (logbook.writer), as for a
+form or a single API create.
 """
 
 import uuid
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from rest_framework import serializers
 from rest_framework.exceptions import APIException, ValidationError
 
-from logbook.api import serializers as s
-from logbook.api.writes import NotYours, Status, differs, save_entry
-from logbook.signals import announce_after_commit
+from logbook import writer
+from logbook.kinds import BY_API_KEY
+from logbook.writer import Checked, Status
 
 MAX_ITEMS = 500
-
-SERIALIZERS = {
-    "workouts": s.WorkoutSerializer,
-    "hydration": s.HydrationSerializer,
-    "episodes": s.EpisodeSerializer,
-    "checkins": s.CheckinSerializer,
-}
-
-NOT_YOURS = "This id cannot be used; generate a new one."
 NO_ID = "Each item needs its client id."
 
 
@@ -46,20 +33,20 @@ def sync_batch(data, context) -> list[dict]:
     # One transaction, so one commit, for the whole batch; items that fail
     # are refused inside it without disturbing the others.
     with transaction.atomic():
-        for kind, items in batch.items():
-            results += KindSync(kind, context).run(items)
+        for api_key, items in batch.items():
+            results += sync_kind(api_key, items, context)
     return results
 
 
 def checked_batch(data) -> dict[str, list]:
     if not isinstance(data, dict):
         raise ValidationError(
-            {"non_field_errors": [f"Send an object with lists under {', '.join(SERIALIZERS)}."]}
+            {"non_field_errors": [f"Send an object with lists under {', '.join(BY_API_KEY)}."]}
         )
     errors = {}
     for key, items in data.items():
-        if key not in SERIALIZERS:
-            errors[key] = [f"Unknown entry type; use {', '.join(SERIALIZERS)}."]
+        if key not in BY_API_KEY:
+            errors[key] = [f"Unknown entry type; use {', '.join(BY_API_KEY)}."]
         elif not isinstance(items, list):
             errors[key] = ["Must be a list."]
     if errors:
@@ -80,102 +67,63 @@ def client_id(item) -> uuid.UUID | None:
         return None
 
 
-class KindSync:
-    """Syncs the items of one kind (say, episodes) of a batch."""
+def sync_kind(api_key, items, context) -> list[dict]:
+    """The items of one kind (say, episodes): checked here, stored by the writer."""
+    kind = BY_API_KEY[api_key]
+    # One serializer checks every item, as DRF's ListSerializer does, so its
+    # fields are built once rather than once per item.
+    serializer = kind.serializer(context=context)
 
-    def __init__(self, kind, context):
-        self.kind = kind
-        self.context = context
-        self.user = context["request"].user
-        # One serializer checks every item, as DRF's ListSerializer does, so
-        # its fields are built once rather than once per item.
-        self.serializer = SERIALIZERS[kind](context=context)
-        self.model = self.serializer.Meta.model
-        self.stored = {}  # id -> row already in the database (any owner's)
-        self.pending = {}  # id -> (result, item, unsaved row) awaiting the INSERT
+    def check(item):
+        def checked(stored) -> Checked:
+            serializer.instance = stored
+            try:
+                values = serializer.run_validation(item)
+            except ValidationError as exc:
+                return Checked(errors=exc.detail)
+            return Checked({name: v for name, v in values.items() if name != "id"})
 
-    def run(self, items) -> list[dict]:
-        ids = {entry_id for entry_id in map(client_id, items) if entry_id}
-        self.stored = {row.pk: row for row in self.model.objects.filter(pk__in=ids)}
-        results = []
-        for item in items:
-            entry_id = client_id(item)
-            if entry_id in self.pending:
-                self.insert_pending()  # the same id twice: the second edits the first
-            results.append(self.sync_item(entry_id, item))
-        self.insert_pending()
-        return results
+        return checked
 
-    def sync_item(self, entry_id, item) -> dict:
-        result = {"type": self.kind, "id": str(entry_id) if entry_id else None}
-
-        def invalid(errors):
-            return {**result, "status": Status.INVALID, "errors": errors}
-
+    results = [None] * len(items)
+    valid = []  # (position, id, check)
+    for position, item in enumerate(items):
+        entry_id = client_id(item)
         if not isinstance(item, dict):
-            return invalid({"non_field_errors": ["Must be an object."]})
-        if entry_id is None:
-            result["id"] = item.get("id")
-            return invalid({"id": ["Must be a valid UUID." if "id" in item else NO_ID]})
+            results[position] = invalid(api_key, None, {"non_field_errors": ["Must be an object."]})
+        elif entry_id is None:
+            message = "Must be a valid UUID." if "id" in item else NO_ID
+            results[position] = invalid(api_key, item.get("id"), {"id": [message]})
+        else:
+            valid.append((position, entry_id, check(item)))
 
-        stored = self.stored.get(entry_id)
-        if stored is not None and stored.user_id != self.user.pk:
-            return invalid({"id": [NOT_YOURS]})
-        self.serializer.instance = stored
-        try:
-            validated = self.serializer.run_validation(item)
-        except ValidationError as exc:
-            return invalid(exc.detail)
+    user = context["request"].user
+    outcomes = writer.save_batch(kind.model, user, [(i, c) for _, i, c in valid])
+    for (position, entry_id, _), outcome in zip(valid, outcomes, strict=True):
+        results[position] = {
+            "type": api_key,
+            "id": str(entry_id),
+            "status": outcome.status,
+            "errors": outcome.errors,
+        }
+    return results
 
-        if stored is None:
-            # Reported as created unless insert_pending finds otherwise.
-            result.update(status=Status.CREATED, errors={})
-            self.pending[entry_id] = (result, item, self.model(user=self.user, **validated))
-            return result
-        if not differs(stored, validated):
-            return {**result, "status": Status.UNCHANGED, "errors": {}}
-        self.serializer.update(stored, validated)
-        return {**result, "status": Status.UPDATED, "errors": {}}
 
-    def insert_pending(self):
-        if not self.pending:
-            return
-        pending, self.pending = list(self.pending.values()), {}
-        try:
-            with transaction.atomic():
-                self.model.objects.bulk_create([row for _, _, row in pending])
-        except IntegrityError:
-            # Another request stored one of these ids or dates meanwhile:
-            # settle each entry on its own, as the create endpoint does.
-            for result, item, _ in pending:
-                result.update(self.save_one(item))
-            return
-        for _, _, row in pending:
-            self.stored[row.pk] = row
-            # bulk_create sends no post_save, so announce here.
-            announce_after_commit(row, "saved")
-
-    def save_one(self, item) -> dict:
-        try:
-            outcome = save_entry(type(self.serializer), item, self.context, update_existing=True)
-        except NotYours:
-            return {"status": Status.INVALID, "errors": {"id": [NOT_YOURS]}}
-        if outcome.serializer is not None:
-            self.stored[outcome.serializer.instance.pk] = outcome.serializer.instance
-        return {"status": outcome.status, "errors": outcome.errors}
+def invalid(api_key, entry_id, errors) -> dict:
+    return {"type": api_key, "id": entry_id, "status": Status.INVALID, "errors": errors}
 
 
 class SyncRequestSerializer(serializers.Serializer):
     """For the schema: the shape of a batch."""
 
-    workouts = s.WorkoutSerializer(many=True, required=False)
-    hydration = s.HydrationSerializer(many=True, required=False)
-    episodes = s.EpisodeSerializer(many=True, required=False)
-    checkins = s.CheckinSerializer(many=True, required=False)
+    workouts = BY_API_KEY["workouts"].serializer(many=True, required=False)
+    hydration = BY_API_KEY["hydration"].serializer(many=True, required=False)
+    episodes = BY_API_KEY["episodes"].serializer(many=True, required=False)
+    checkins = BY_API_KEY["checkins"].serializer(many=True, required=False)
 
 
 class SyncResultSerializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=list(SERIALIZERS))
+    type = serializers.ChoiceField(choices=list(BY_API_KEY))
     id = serializers.CharField(allow_null=True)
     status = serializers.ChoiceField(choices=[status.value for status in Status])
     errors = serializers.DictField(

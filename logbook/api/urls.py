@@ -2,12 +2,11 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from logbook.api import views
+from logbook.kinds import KINDS
 
 router = DefaultRouter()
-router.register("workouts", views.WorkoutViewSet, basename="workout")
-router.register("hydration", views.HydrationViewSet, basename="hydration")
-router.register("episodes", views.EpisodeViewSet, basename="episode")
-router.register("checkins", views.CheckinViewSet, basename="checkin")
+for kind in KINDS:
+    router.register(kind.api_key, views.entry_viewset(kind.api_key), basename=kind.slug)
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),

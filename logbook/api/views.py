@@ -4,6 +4,7 @@ Every queryset starts from the requester's rows, so another person's entry
 answers 404 exactly like one that does not exist.
 """
 
+import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.utils import timezone
@@ -18,9 +19,10 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from logbook.api import serializers as s
+from logbook import writer
 from logbook.api.sync import SyncRequestSerializer, SyncResponseSerializer, sync_batch
-from logbook.api.writes import NotYours, Status, save_entry
+from logbook.kinds import BY_API_KEY
+from logbook.writer import NotYours, Status
 
 TIME_RANGE_PARAMETERS = [
     OpenApiParameter(
@@ -81,11 +83,17 @@ class EntryViewSet(viewsets.ModelViewSet):
     """List (newest first), create, read, change and delete one kind of entry.
 
     A create with a client-chosen `id` is idempotent: the first answers 201,
-    a repeat answers 200 with the stored row and changes nothing.
+    a repeat answers 200 with the stored row and changes nothing. A change
+    that changes no value writes nothing. The writer (logbook.writer) decides.
     """
 
+    kind = None  # an EntryKind of logbook.kinds
+
+    def get_serializer_class(self):
+        return self.kind.serializer
+
     def get_queryset(self):
-        model = self.get_serializer_class().Meta.model
+        model = self.kind.model
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular reading the types
             return model.objects.none()
         queryset = model.objects.filter(user=self.request.user)
@@ -94,46 +102,69 @@ class EntryViewSet(viewsets.ModelViewSet):
         return queryset
 
     def create(self, request, *args, **kwargs):
+        check = self.kind.serializer.checker(request.data, self.get_serializer_context())
+        entry_id = client_id(request.data)
         try:
-            outcome = save_entry(
-                self.get_serializer_class(),
-                request.data,
-                self.get_serializer_context(),
-                update_existing=False,
-            )
+            if entry_id is None:
+                outcome = invalid_or_new(check)
+            else:
+                outcome = writer.save(
+                    self.kind.model, request.user, entry_id, check, may_change=False
+                )
         except NotYours:
             raise NotFound from None
         if outcome.status == Status.INVALID:
             raise ValidationError(outcome.errors)
         answer = status.HTTP_201_CREATED if outcome.status == Status.CREATED else status.HTTP_200_OK
-        return Response(outcome.serializer.data, status=answer)
+        return Response(self.get_serializer(outcome.entry).data, status=answer)
+
+    def update(self, request, *args, **kwargs):
+        entry = self.get_object()
+        check = self.kind.serializer.checker(
+            request.data, self.get_serializer_context(), partial=kwargs.get("partial", False)
+        )
+        outcome = writer.save(
+            self.kind.model, request.user, entry.pk, check, may_change=True, stored=entry
+        )
+        if outcome.status == Status.INVALID:
+            raise ValidationError(outcome.errors)
+        return Response(self.get_serializer(outcome.entry).data)
 
 
-def entry_views(serializer_class):
-    """Document that a create answers 201, or 200 when the id was already stored."""
-    return extend_schema_view(
-        create=extend_schema(responses={201: serializer_class, 200: serializer_class})
+def client_id(data) -> uuid.UUID | None:
+    """The id a create names, or None: a new id is made then, unless the data is
+    refused for it."""
+    if not isinstance(data, dict) or "id" not in data:
+        return None
+    try:
+        return uuid.UUID(str(data["id"]))
+    except ValueError:
+        return None
+
+
+def invalid_or_new(check) -> writer.Outcome:
+    """A create without a usable id: refused by field if the id is malformed or
+    anything else is wrong; otherwise stored under a new id."""
+    checked = check(None)
+    if checked.values is None:
+        return writer.Outcome(Status.INVALID, errors=checked.errors)
+    serializer = checked.checker
+    return writer.save(
+        serializer.Meta.model,
+        serializer.context["request"].user,
+        uuid.uuid4(),
+        lambda stored: checked,
+        may_change=False,
     )
 
 
-@entry_views(s.WorkoutSerializer)
-class WorkoutViewSet(EntryViewSet):
-    serializer_class = s.WorkoutSerializer
-
-
-@entry_views(s.HydrationSerializer)
-class HydrationViewSet(EntryViewSet):
-    serializer_class = s.HydrationSerializer
-
-
-@entry_views(s.EpisodeSerializer)
-class EpisodeViewSet(EntryViewSet):
-    serializer_class = s.EpisodeSerializer
-
-
-@entry_views(s.CheckinSerializer)
-class CheckinViewSet(EntryViewSet):
-    serializer_class = s.CheckinSerializer
+def entry_viewset(api_key: str):
+    """The viewset of one kind; its create answers 201, or 200 when the id was stored."""
+    kind = BY_API_KEY[api_key]
+    viewset = type(f"{kind.model.__name__}ViewSet", (EntryViewSet,), {"kind": kind})
+    return extend_schema_view(
+        create=extend_schema(responses={201: kind.serializer, 200: kind.serializer})
+    )(viewset)
 
 
 class SyncView(APIView):
