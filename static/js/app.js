@@ -697,6 +697,7 @@
     var reloading = false;
     var banner = document.querySelector("[data-update-banner]");
     navigator.serviceWorker.register(body.dataset.serviceWorker, { scope: "/" }).then(function (registration) {
+      if (!registration) return; // service workers blocked (a test browser, a policy)
       function offer(worker) {
         if (!worker || !navigator.serviceWorker.controller) return; // the first install needs no reload
         banner.hidden = false;

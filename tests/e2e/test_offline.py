@@ -8,13 +8,16 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from logbook.kinds import BY_SLUG
 from logbook.models import HydrationEntry, TwitchEpisode
+from tests import factories
 from tests.e2e.conftest import log_in, outbox_items, wait_for_service_worker
+from tests.e2e.forms import fill_in, new_entries, stored_values
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-SAVED_HERE = "Saved on this phone — will sync."
+SAVED_HERE = "Saved on this phone: "
 TODAY_URL = re.compile(r"^https?://[^/]+/$")
 # The app's own URLs, as app.js passes them to Outbox.flush.
 URLS_JS = "({session: document.body.dataset.sessionUrl, sync: document.body.dataset.syncUrl})"
@@ -59,7 +62,10 @@ def log_episode_online_on_the_body_map(page, user):
     expect(page.locator("select[name=body_region]")).to_have_value("calf")
     expect(page.get_by_role("radio", name="Left", exact=True)).to_be_checked()
     expect(calf).to_have_attribute("aria-pressed", "true")
-    page.fill("input[name=duration_s]", "45")
+    page.get_by_role("radio", name="Cramp").check()
+    page.fill("input[name=duration_s_s]", "45")
+    page.locator("input[name=pain][value='3']").check()
+    page.get_by_role("radio", name="Unrelated to exercise").check()
     page.get_by_role("button", name="Save").click()
     expect(page).to_have_url(TODAY_URL)
     episode = TwitchEpisode.objects.get(user=user)
@@ -67,11 +73,12 @@ def log_episode_online_on_the_body_map(page, user):
     return episode
 
 
-def expect_saved_on_this_phone(page, waiting: int, log):
+def expect_saved_on_this_phone(page, waiting: int, log, what: str = ""):
     note = page.locator("[data-offline-note]")
     # Kept in IndexedDB in milliseconds; no need to wait the full default.
     expect(note, f"the entry was not kept on the phone{log}").to_be_visible(timeout=5_000)
-    expect(note).to_have_text(SAVED_HERE)
+    expect(note).to_contain_text(SAVED_HERE)
+    expect(note).to_contain_text(what)
     expect(page.locator("[data-outbox-badge]")).to_be_visible()
     expect(page.locator("[data-outbox-count]")).to_have_text(str(waiting))
 
@@ -91,14 +98,14 @@ def test_offline_round_trip(persistent_context, live_server, oslo_athlete, brows
     # The phone remembers the last episode's kind, region and side.
     expect(page.locator("select[name=body_region]")).to_have_value("calf")
     expect(page.get_by_role("radio", name="Left", exact=True)).to_be_checked()
-    page.fill("input[name=duration_s]", "90")
-    page.fill("input[name=pain]", "6")
-    # The cached form preselects no timing, and it is required: pick one under "More".
-    # (test_offline_episode_saves_with_the_fields_shown covers that gap.)
-    page.locator("details.more > summary").click()
+    page.fill("input[name=duration_s_min]", "1")
+    page.fill("input[name=duration_s_s]", "30")
+    page.locator("input[name=pain][value='6']").check()
+    # No workout is known here, so the timing is the person's to choose.
+    expect(page.locator("input[name=timing]:checked")).to_have_count(0)
     page.get_by_role("radio", name="Right after exercise").check()
     page.get_by_role("button", name="Save").click()
-    expect_saved_on_this_phone(page, 1, browser_log)
+    expect_saved_on_this_phone(page, 1, browser_log, "Cramp, left calf, 1 min 30 s")
 
     page.goto("/log/hydration/")
     expect(page.locator("form.entry-form[data-shell]")).to_be_visible()
@@ -106,7 +113,7 @@ def test_offline_round_trip(persistent_context, live_server, oslo_athlete, brows
     expect(page.locator("input[name=volume_ml]")).to_have_value("500")
     page.get_by_role("radio", name="Electrolyte drink").check()
     page.get_by_role("button", name="Save").click()
-    expect_saved_on_this_phone(page, 2, browser_log)
+    expect_saved_on_this_phone(page, 2, browser_log, "500 ml electrolyte drink")
 
     waiting = {item["type"]: item for item in outbox_items(page)}
     assert sorted(waiting) == ["episodes", "hydration"], waiting
@@ -160,13 +167,12 @@ def test_offline_round_trip(persistent_context, live_server, oslo_athlete, brows
 def test_offline_episode_saves_with_the_fields_shown(
     persistent_context, live_server, oslo_athlete, browser_log
 ):
-    """Offline, "Twitch now" must save with what the form shows up front, as it
-    does online (where the server preselects a timing).
+    """Offline, "Twitch now" saves with what the form shows up front, as online.
 
-    The cached form (?shell=1) leaves the required "timing" radios unchecked
-    inside the closed "More" section: Chromium then refuses the submit with
-    "An invalid form control with name='timing' is not focusable." on the
-    console, and the person sees nothing happen.
+    (The cached form once left the required "timing" radios unchecked inside
+    the closed "More" section: Chromium then refused the submit with "An
+    invalid form control with name='timing' is not focusable.", and the person
+    saw nothing happen. Timing is now on the first screen.)
     """
     context, page = open_controlled_page(persistent_context, "oslo", "/log/episode/")
     log_episode_online_on_the_body_map(page, oslo_athlete)
@@ -174,8 +180,9 @@ def test_offline_episode_saves_with_the_fields_shown(
     go_offline(context)
     page.goto("/log/episode/?now=1")
     expect(page.locator("form.entry-form[data-shell]")).to_be_visible()
-    page.fill("input[name=duration_s]", "30")
-    page.fill("input[name=pain]", "2")
+    page.fill("input[name=duration_s_s]", "30")
+    page.locator("input[name=pain][value='2']").check()
+    page.get_by_role("radio", name="Unrelated to exercise").check()
     page.get_by_role("button", name="Save").click()
 
     invalid = page.evaluate(
@@ -192,7 +199,7 @@ def test_logging_out_clears_the_outbox(persistent_context, live_server, oslo_ath
     # Today is open when the connection drops: "+250 ml" still works.
     go_offline(context)
     page.get_by_role("button", name="+250 ml").click()
-    expect(page.locator(".offline-note")).to_have_text(SAVED_HERE)
+    expect(page.locator(".offline-note")).to_contain_text(SAVED_HERE + "250 ml water")
     expect(page.locator("[data-outbox-count]")).to_have_text("1")
 
     # Back online, but the server cannot be reached for a sync, so the entry waits.
@@ -222,3 +229,103 @@ def test_logging_out_clears_the_outbox(persistent_context, live_server, oslo_ath
     assert not HydrationEntry.objects.filter(user=oslo_athlete).exists()
     session = page.request.get("/session/").json()
     assert session["authenticated"] is False
+
+
+def test_every_kind_logged_offline_is_stored_as_entered_after_reconnecting(
+    persistent_context, live_server, oslo_athlete, browser_log
+):
+    context, page = open_controlled_page(
+        persistent_context, "oslo", "/", timezone_id="America/New_York"
+    )
+    entries = new_entries()
+    go_offline(context)
+
+    ids = {}
+    for slug, fields in entries.items():
+        page.goto(f"/log/{slug}/")
+        form = page.locator("form.entry-form[data-shell]")
+        expect(form).to_be_visible()
+        fresh = page.evaluate(NUMBER_FIELDS)
+        fill_in(form, fields)
+        ids[slug] = form.locator("input[name=id]").input_value()
+        form.get_by_role("button", name="Save").click()
+        expect_saved_on_this_phone(page, len(ids), browser_log)
+        # The form is a new entry now: a new id, and nothing of the last one.
+        assert form.locator("input[name=id]").input_value() not in ("", ids[slug])
+        assert page.evaluate(NUMBER_FIELDS) == fresh, slug
+        # No answer carried over: no toggle, relief or scale (pain, effort, stress).
+        assert form.locator("input[type=checkbox]:checked, .scale input:checked").count() == 0
+
+    go_online(context)
+    expect(page.locator("[data-outbox-badge]"), f"never synced{browser_log}").to_be_hidden()
+
+    for slug, fields in entries.items():
+        model = BY_SLUG[slug].model
+        entry = model.objects.get(user=oslo_athlete)
+        assert str(entry.pk) == ids[slug]
+        assert stored_values(entry, fields) == {f.name: f.stored for f in fields}, slug
+    assert browser_log.page_errors == [], browser_log
+
+
+NUMBER_FIELDS = """Array.from(document.querySelectorAll("form.entry-form input[type=number]"))
+    .map((field) => ({name: field.name, value: field.value}))"""
+
+
+def test_save_tapped_twice_offline_queues_one_entry(
+    persistent_context, live_server, oslo_athlete, browser_log
+):
+    context, page = open_controlled_page(persistent_context, "oslo", "/")
+    go_offline(context)
+    page.goto("/log/hydration/")
+    form = page.locator("form.entry-form[data-shell]")
+    form.locator("input[name=volume_ml]").fill("400")
+    form.get_by_role("radio", name="Water").check()
+
+    save = form.get_by_role("button", name="Save")
+    save.dblclick()
+    expect_saved_on_this_phone(page, 1, browser_log, "400 ml water")
+    save.click()  # the form is a new entry now, and waits for an amount
+
+    assert len(outbox_items(page)) == 1
+    go_online(context)
+    expect(page.locator("[data-outbox-badge]")).to_be_hidden()
+    assert HydrationEntry.objects.filter(user=oslo_athlete).count() == 1
+    assert HydrationEntry.objects.get(user=oslo_athlete).volume_ml == 400
+
+
+def test_the_installed_app_opens_on_today_without_signal_and_a_drink_arrives_once(
+    persistent_context, live_server, oslo_athlete, browser_log
+):
+    factories.HydrationFactory(user=oslo_athlete, volume_ml=777)
+    context, page = open_controlled_page(persistent_context, "oslo", "/")
+    expect(page.locator("#today-totals")).to_contain_text("777")
+
+    go_offline(context)
+    page.goto("/")  # the installed app's start_url, opened with no signal
+
+    expect(page.get_by_role("heading", name="Today")).to_be_visible()
+    expect(page.locator(".totals-offline")).to_contain_text("need the server")
+    assert "777" not in page.content()  # a cached page holds nobody's data
+    for action in ("Twitch now", "Log workout", "Check-in"):
+        expect(page.get_by_role("link", name=action)).to_be_visible()
+    page.get_by_role("button", name="+250 ml").click()
+    expect_saved_on_this_phone(page, 1, browser_log, "250 ml water")
+
+    go_online(context)
+    expect(page.locator("[data-outbox-badge]"), f"never synced{browser_log}").to_be_hidden()
+    drinks = HydrationEntry.objects.filter(user=oslo_athlete).exclude(volume_ml=777)
+    assert list(drinks.values_list("volume_ml", "drink")) == [(250, "water")]
+
+
+def test_the_offline_page_opens_the_page_by_itself_when_the_connection_returns(
+    persistent_context, live_server, oslo_athlete, browser_log
+):
+    context, page = open_controlled_page(persistent_context, "oslo", "/")
+    go_offline(context)
+    page.goto("/history/")
+    expect(page.get_by_role("heading", name="No connection")).to_be_visible()
+
+    go_online(context)
+
+    expect(page.get_by_role("heading", name="History")).to_be_visible()
+    assert page.url.endswith("/history/")
