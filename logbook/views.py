@@ -5,7 +5,7 @@ swapped in place."""
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -23,7 +23,14 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from logbook import forms, wording, writer
 from logbook.kinds import BY_SLUG, KINDS, EntryKind, guess_timing, last_workout
-from logbook.models import DailyCheckin, HydrationEntry, TwitchEpisode, Workout, known_timezones
+from logbook.models import (
+    EARLIEST_TIME,
+    DailyCheckin,
+    HydrationEntry,
+    TwitchEpisode,
+    Workout,
+    known_timezones,
+)
 from logbook.writer import Status
 
 # One-tap values next to the duration and volume fields.
@@ -276,15 +283,26 @@ def timeline(user, *, start=None, end=None, before=None, only=None, limit=None) 
 
 @login_required
 def history(request):
+    """Everything logged, newest first, a page at a time; ?type= one kind only;
+    ?on=2026-11-20 one day (the Episodes heatmap links to its days)."""
     only = request.GET.get("type")
     if only and only not in BY_SLUG:
         only = None
-    before = None
-    if request.GET.get("before"):
-        try:
-            before = datetime.fromisoformat(request.GET["before"])
-        except ValueError:
-            before = None
+    day = parse_day(request.GET.get("on"))
+    if day is not None:
+        start, end = local_day_bounds(day)
+        items = timeline(request.user, start=start, end=end, only=only)
+        context = {
+            "days": [(day, items)],
+            "on": day,
+            "previous_day": day - timedelta(days=1),
+            "next_day": day + timedelta(days=1) if day < timezone.localdate() else None,
+            "only": only,
+            "kinds": KINDS,
+        }
+        return render(request, "logbook/history.html", context)
+
+    before = parse_moment(request.GET.get("before"))
     items = timeline(request.user, before=before, only=only, limit=PAGE_SIZE + 1)
     page, more = items[:PAGE_SIZE], len(items) > PAGE_SIZE
     days = defaultdict(list)
@@ -303,9 +321,33 @@ def history(request):
     return render(request, "logbook/history.html", context)
 
 
+def parse_day(value) -> date | None:
+    try:
+        day = date.fromisoformat(value or "")
+    except ValueError:
+        return None
+    return day if EARLIEST_TIME.date() <= day <= timezone.localdate() + timedelta(days=1) else None
+
+
+def parse_moment(value) -> datetime | None:
+    """A paging cursor: an ISO time (on the athlete's clock if it has no offset)."""
+    try:
+        moment = datetime.fromisoformat(value or "")
+    except ValueError:
+        return None
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=timezone.get_current_timezone())
+    try:
+        moment.astimezone(UTC)
+    except OverflowError:  # a year 1 or 9999 time, moved out of range by its offset
+        return None
+    return moment
+
+
 # --- Episodes -------------------------------------------------------------------------
 
 HEATMAP_WEEKS = 12
+EPISODE_LIST = 50
 
 
 @login_required
@@ -313,11 +355,7 @@ def episodes(request):
     today = timezone.localdate()
     first = today - timedelta(days=today.weekday() + 7 * (HEATMAP_WEEKS - 1))
     start, _ = local_day_bounds(first)
-    recent = list(
-        TwitchEpisode.objects.filter(user=request.user, started_at__gte=start).only(
-            "started_at", "kind", "body_region", "count"
-        )
-    )
+    recent = list(TwitchEpisode.objects.filter(user=request.user, started_at__gte=start))
     per_day = Counter(timezone.localtime(e.started_at).date() for e in recent)
     weeks = [
         [
@@ -337,6 +375,11 @@ def episodes(request):
         "by_region": bars(by_region),
         "by_kind": bars(by_kind),
         "first": first,
+        # Newest first, each a link to its edit page.
+        "episodes": [
+            TimelineItem(BY_SLUG["episode"], e, e.started_at) for e in recent[:EPISODE_LIST]
+        ],
+        "more_episodes": len(recent) > EPISODE_LIST,
     }
     return render(request, "logbook/episodes.html", context)
 

@@ -49,10 +49,33 @@ def test_the_ratio_chart_shades_the_zones_and_reaches_above_the_highest_ratio():
     assert len(chart["acwr"]) == 1
 
 
-def test_month_labels_fall_on_the_first_of_each_month():
-    chart = charts.load_chart(report([10] * 45))
+def test_every_monday_has_a_line_and_every_third_back_from_the_last_a_date():
+    chart = charts.load_chart(report([10] * 45))  # 1 Sep 2026 (a Tuesday) to 15 Oct
 
-    assert [label.label for label in chart["x_labels"]] == ["1 Sep", "1 Oct"]
+    assert len(chart["week_lines"]) == 6  # 7, 14, 21, 28 Sep, 5 and 12 Oct
+    assert [label.label for label in chart["x_labels"]] == ["21 Sep", "12 Oct"]
+
+
+def test_axis_labels_read_at_12_px_on_the_narrowest_phone():
+    # A 320 px screen draws the chart about 254 px wide (padding and card).
+    scale = 254 / charts.WIDTH
+
+    assert charts.FONT * scale >= 12
+
+
+def test_the_ratio_bands_are_named_in_words_where_they_have_room():
+    def named(highest):
+        chart = charts.acwr_chart(report([0] * 4, acwr=[None, 1.0, highest, 1.2]))
+        return [zone["words"] for zone in chart["zones"] if zone["label_y"] is not None]
+
+    assert named(1.2) == [
+        "below your usual",
+        "about your usual",
+        "above your usual",
+        "well above your usual",
+    ]
+    # A ratio of 3 squeezes the 1.3-1.5 band below a line of text: the legend names it.
+    assert named(3.0) == ["below your usual", "about your usual", "well above your usual"]
 
 
 def test_week_comparison():

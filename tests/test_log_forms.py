@@ -436,7 +436,8 @@ def test_a_guessed_timing_says_what_it_rests_on(logged_in, athlete):
         )
         html = logged_in.get("/log/episode/").content.decode()
 
-    assert "Guessed from your workout that ended at 06:45" in html
+    ended = '<time datetime="2026-11-20T06:45+00:00" data-when="time">06:45</time>'
+    assert f"Guessed from your workout that ended at {ended}" in html
 
 
 def test_the_flag_banner_stays_off_the_log_forms(logged_in, athlete):

@@ -196,9 +196,45 @@ def test_the_load_page_draws_its_charts_without_a_chart_library(logged_in, athle
 
 
 def test_the_load_page_says_when_there_is_not_enough_history(logged_in, athlete):
-    factories.WorkoutFactory(user=athlete)
+    factories.WorkoutFactory(user=athlete, started_at=timezone.now() - timedelta(days=9))
 
-    assert "need 28 days of training history" in logged_in.get("/load/").content.decode()
+    html = logged_in.get("/load/").content.decode()
+
+    assert "needs 28 days of training history: 18 more days" in html
+    assert html.count('<svg class="chart') == 1  # the daily bars, not yet a ratio
+
+
+def test_a_new_athlete_sees_a_friendly_start_not_an_empty_axis(logged_in):
+    response = logged_in.get("/load/")
+
+    html = response.content.decode()
+    assert "No workouts logged yet." in html
+    assert '<svg class="chart' not in html
+    assert ">0</text>" not in html
+
+
+def test_the_load_figures_are_named_in_plain_words(logged_in, athlete):
+    for days_ago in range(40):  # a steady month, then a heavy week
+        factories.WorkoutFactory(
+            user=athlete,
+            started_at=timezone.now() - timedelta(days=days_ago),
+            rpe=5,
+            duration_min=60 if days_ago >= 7 else 150,
+        )
+
+    html = logged_in.get("/load/").content.decode()
+
+    for words in (
+        "This week against your usual",
+        "well above your usual",
+        "How alike your days were",
+        "Strain",
+        "1.0 is a week like your usual",
+    ):
+        assert words in html
+    text = re.sub(r"<[^>]+>", " ", html)  # what the page says, not its class names
+    assert "danger" not in text
+    assert "sweet" not in text
 
 
 # --- Flags ---------------------------------------------------------------------------
@@ -406,3 +442,54 @@ def test_pages_run_under_a_strict_csp_with_no_inline_script_or_style(logged_in, 
     assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", html)
     assert " style=" not in html
     assert not re.search(r"\son[a-z]+=", html)  # no inline event handlers
+
+
+# --- Episodes: the list and the days ------------------------------------------------
+
+
+def test_the_episodes_page_lists_each_episode_to_tap_and_edit(logged_in, athlete):
+    recent = factories.EpisodeFactory(user=athlete, body_region="neck", duration_s=75)
+    older = factories.EpisodeFactory(
+        user=athlete, started_at=timezone.now() - timedelta(days=20), body_region="calf"
+    )
+
+    html = logged_in.get("/episodes/").content.decode()
+
+    listed = html[html.index("Every episode, newest first") :]
+    assert listed.index(f"/log/episode/{recent.pk}/") < listed.index(f"/log/episode/{older.pk}/")
+    assert "1 min 15 s" in listed
+
+
+def test_a_heatmap_day_opens_that_day(logged_in, athlete):
+    when = timezone.localtime() - timedelta(days=3)
+    episode = factories.EpisodeFactory(user=athlete, started_at=when)
+    factories.HydrationFactory(user=athlete, taken_at=when, volume_ml=444)
+    factories.EpisodeFactory(user=athlete, started_at=when - timedelta(days=1))
+    day = when.date().isoformat()
+
+    heatmap = logged_in.get("/episodes/").content.decode()
+    page = logged_in.get(f"/history/?on={day}")
+
+    assert f'href="/history/?on={day}"' in heatmap
+    html = page.content.decode()
+    assert f"/log/episode/{episode.pk}/" in html
+    assert "444 ml" in html  # the whole day, not only its episodes
+    (only_day,) = page.context["days"]
+    assert len(only_day[1]) == 2
+
+
+@pytest.mark.parametrize("value", ["2026-02-30", "0001-01-01", "x", "9999-12-31"])
+def test_a_day_that_cannot_be_opened_shows_the_history_instead(logged_in, value):
+    response = logged_in.get(f"/history/?on={value}")
+
+    assert response.status_code == 200
+    assert response.context.get("on") is None
+
+
+@pytest.mark.parametrize(
+    "value", ["2026-11-20T10:00", "9999-12-31T23:59:59-23:59", "0001-01-01T00:00+14:00", "nope"]
+)
+def test_history_paging_takes_any_cursor_without_an_error(logged_in, athlete, value):
+    factories.EpisodeFactory(user=athlete)
+
+    assert logged_in.get("/history/", {"before": value}).status_code == 200

@@ -3,16 +3,23 @@
 Plain functions from a load report (triage.load.load_report) to rectangles,
 polylines and labels in a fixed viewBox. The templates only place them, so the
 same charts serve the app and the admin.
+
+The viewBox is about as wide as a phone draws it (300 units for 250 to 330
+pixels), and labels are 15 units high, so that they read at 12 px or more on
+a 320 px screen. A thin line marks every Monday, so a week can be read off;
+every third one is labelled with its date.
 """
 
 from dataclasses import dataclass
 from datetime import date
 
-from triage.metrics import ZONE_BOUNDS
+from triage.metrics import ZONES
 
-WIDTH, HEIGHT = 360, 170
-LEFT, RIGHT, TOP, BOTTOM = 34, 6, 8, 22
+WIDTH, HEIGHT = 300, 200
+LEFT, RIGHT, TOP, BOTTOM = 50, 8, 10, 28
 PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+FONT = 15  # viewBox units: 12 px at the narrowest (a 320 px phone)
+LABEL_EVERY_WEEKS = 3
 
 
 @dataclass(frozen=True)
@@ -61,13 +68,19 @@ def polylines(values: list[float | None], top: float) -> list[str]:
     return lines
 
 
-def month_labels(days: list[date]) -> list[XLabel]:
-    """A label on the first of each month shown."""
-    return [
-        XLabel(x_of(index, len(days)), f"{day.day} {day:%b}")
+def week_marks(days: list[date]) -> tuple[list[float], list[XLabel]]:
+    """A line at each Monday shown, and a date under every third one, counted
+    back from the last Monday whose label fits, so recent weeks are labelled."""
+    mondays = [
+        (round(LEFT + index * PLOT_W / len(days), 1), day)
         for index, day in enumerate(days)
-        if day.day == 1
-    ][-6:]
+        if day.weekday() == 0
+    ]
+    half_label = FONT * 1.6  # "30 Nov", centred
+    fitting = [(x, day) for x, day in mondays if LEFT + FONT <= x <= WIDTH - half_label]
+    labelled = fitting[::-1][::LABEL_EVERY_WEEKS][::-1]
+    labels = [XLabel(x, f"{day.day} {day:%b}") for x, day in labelled]
+    return [x for x, _ in mondays], labels
 
 
 def load_chart(report: dict) -> dict:
@@ -85,34 +98,45 @@ def load_chart(report: dict) -> dict:
         for index, day in enumerate(days)
         if day["load"]
     ]
+    week_lines, x_labels = week_marks([d["date"] for d in days])
     return {
         **frame(top, [0, top / 2, top], lambda v: f"{v:,.0f}"),
         "bars": bars,
         "acute": polylines([d["acute"] for d in days], top),
         "chronic": polylines([d["chronic"] for d in days], top),
-        "x_labels": month_labels([d["date"] for d in days]),
+        "week_lines": week_lines,
+        "x_labels": x_labels,
     }
 
 
 def acwr_chart(report: dict) -> dict:
-    """The acute:chronic ratio (and its EWMA form) over the shaded zones."""
+    """The acute:chronic ratio (and its EWMA form) over the zones, named in words."""
     days = report["days"]
     highest = max([d["acwr"] or 0 for d in days] + [d["acwr_ewma"] or 0 for d in days])
     top = max(2.0, round(highest + 0.25, 1))
-    zones = [
-        {
-            "name": name,
-            "y": round(y_of(upper if upper is not None else top, top), 1),
-            "height": round(((upper if upper is not None else top) - lower) / top * PLOT_H, 1),
-        }
-        for name, lower, upper in ZONE_BOUNDS
-    ]
+    zones = []
+    for name, lower, upper, words in ZONES:
+        upper = top if upper is None else upper
+        y, bottom = y_of(upper, top), y_of(lower, top)
+        zones.append(
+            {
+                "name": name,
+                "words": words,
+                "y": round(y, 1),
+                "height": round(bottom - y, 1),
+                # Named inside the band where the band is tall enough for a line of text.
+                "label_y": round((y + bottom) / 2, 1) if bottom - y >= FONT else None,
+            }
+        )
+    week_lines, x_labels = week_marks([d["date"] for d in days])
     return {
-        **frame(top, [0, 0.8, 1.3, 1.5, top], lambda v: f"{v:.1f}"),
+        # 1.0 is a week like the usual; the bands' edges are in the legend.
+        **frame(top, [0, 1.0, 1.5, top], lambda v: f"{v:.1f}"),
         "zones": zones,
         "acwr": polylines([d["acwr"] for d in days], top),
         "acwr_ewma": polylines([d["acwr_ewma"] for d in days], top),
-        "x_labels": month_labels([d["date"] for d in days]),
+        "week_lines": week_lines,
+        "x_labels": x_labels,
     }
 
 
@@ -127,6 +151,7 @@ def frame(top: float, tick_values, label) -> dict:
         "bottom": TOP + PLOT_H,
         "ticks": [Tick(round(y_of(v, top), 1), label(v)) for v in tick_values],
         "label_y": HEIGHT - 6,
+        "font": FONT,
     }
 
 

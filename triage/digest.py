@@ -16,6 +16,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from logbook.models import DailyCheckin, Profile, TwitchEpisode, Workout
 from triage import guidance, metrics
 from triage.engine import daily_fluid_totals
+from triage.metrics import ZONE_WORDS
 from triage.models import Flag, FlagStatus
 from triage.rules import Rule, format_duration, region_name
 
@@ -107,12 +108,6 @@ class Digest:
         return ZONE_WORDS.get(self.zone, "")
 
 
-ZONE_WORDS = {
-    "low": "low",
-    "sweet_spot": "in the usual range",
-    "high": "high",
-    "danger": "a sharp rise",
-}
 KIND_PLURALS = {
     "twitch": "twitches",
     "spasm": "spasms",

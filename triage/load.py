@@ -42,6 +42,8 @@ def load_report(user, days: int, *, now=None) -> dict:
     return {
         "days": [day_row(day, by_day.get(day)) for day in day_range(first_shown, days)],
         "today": {key: rounded(value) for key, value in asdict(metrics.summary(series)).items()},
+        # How many days of training history there are (0: nothing logged yet).
+        "history_days": len(series),
     }
 
 

@@ -24,8 +24,17 @@ ACUTE_LAMBDA = 2 / (ACUTE_DAYS + 1)
 CHRONIC_LAMBDA = 2 / (CHRONIC_DAYS + 1)
 
 NOT_ENOUGH_HISTORY = "not_enough_history"
-# The zones of the acute:chronic ratio, (name, from, to); see zone().
-ZONE_BOUNDS = [("low", 0, 0.8), ("sweet_spot", 0.8, 1.3), ("high", 1.3, 1.5), ("danger", 1.5, None)]
+# The zones of the acute:chronic ratio, (name, from, to, in words); see zone().
+# The words describe where this week stands against the person's own usual;
+# they are not risk levels.
+ZONES = [
+    ("low", 0, 0.8, "below your usual"),
+    ("sweet_spot", 0.8, 1.3, "about your usual"),
+    ("high", 1.3, 1.5, "above your usual"),
+    ("danger", 1.5, None, "well above your usual"),
+]
+ZONE_BOUNDS = [(name, lower, upper) for name, lower, upper, _ in ZONES]
+ZONE_WORDS = {name: words for name, _, _, words in ZONES}
 
 
 def acute_load(series: Sequence[float]) -> float | None:
@@ -130,6 +139,18 @@ def zone(acwr: float | None) -> str | None:
     if acwr < 1.5:
         return "high"
     return "danger"
+
+
+def monotony_words(value: float | None) -> str:
+    """How alike a week's days were, in words: Foster's monotony below 1.5 reads
+    as varied, 2 and above as very alike (his threshold for a monotonous week)."""
+    if value is None:
+        return ""
+    if value < 1.5:
+        return "varied"
+    if value < 2:
+        return "fairly alike"
+    return "very alike"
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from logbook.models import DigestDetail, Profile
-from triage import charts, digest, mail
+from triage import charts, digest, mail, metrics
 from triage.load import load_report
 from triage.models import Flag, FlagStatus
 
@@ -26,9 +26,13 @@ CHART_DAYS = 90
 @login_required
 def load_page(request):
     report = load_report(request.user, CHART_DAYS)
+    today = report["today"]
     context = {
         "report": report,
-        "today": report["today"],
+        "today": today,
+        "zone_words": metrics.ZONE_WORDS.get(today["zone"], ""),
+        "monotony_words": metrics.monotony_words(today["monotony"]),
+        "days_to_go": max(0, metrics.CHRONIC_DAYS - report["history_days"]),
         "load_chart": charts.load_chart(report),
         "acwr_chart": charts.acwr_chart(report),
         "weeks": charts.week_comparison(report["days"]),

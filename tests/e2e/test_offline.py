@@ -8,11 +8,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from logbook.kinds import BY_SLUG
+from logbook.kinds import BY_SLUG, guess_timing
 from logbook.models import HydrationEntry, TwitchEpisode
 from tests import factories
 from tests.e2e.conftest import log_in, outbox_items, wait_for_service_worker
-from tests.e2e.forms import fill_in, new_entries, stored_values
+from tests.e2e.forms import ZONE, fill_in, new_entries, stored_values
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -329,3 +329,47 @@ def test_the_offline_page_opens_the_page_by_itself_when_the_connection_returns(
 
     expect(page.get_by_role("heading", name="History")).to_be_visible()
     assert page.url.endswith("/history/")
+
+
+def test_offline_forms_guess_and_check_as_the_server_does(
+    persistent_context, live_server, oslo_athlete, browser_log
+):
+    context, page = open_controlled_page(persistent_context, "oslo", "/")
+    go_offline(context)
+
+    # A workout logged on the phone, which ended half an hour ago...
+    page.goto("/log/workout/")
+    form = page.locator("form.entry-form[data-shell]")
+    form.get_by_role("radio", name="Run").check()
+    form.locator("input[name=duration_min]").fill("45")
+    form.locator("input[name=rpe][value='6']").check()
+    started = timezone.localtime(timezone.now() - timedelta(minutes=75), ZONE)
+    form.locator("details.more").evaluate("(details) => { details.open = true; }")
+    form.locator("input[name=started_at]").fill(started.strftime("%Y-%m-%dT%H:%M"))
+    form.get_by_role("button", name="Save").click()
+    expect_saved_on_this_phone(page, 1, browser_log)
+
+    # ...makes an episode "right after exercise", as the server would guess.
+    page.goto("/log/episode/")
+    form = page.locator("form.entry-form[data-shell]")
+    expect(form.locator("input[name=timing]:checked")).to_have_value("right_after")
+    server_guess = guess_timing((started, started + timedelta(minutes=45)), timezone.now())
+    assert server_guess == "right_after"
+
+    # The server's limits, with its words, before anything is kept.
+    form.locator("input[name=duration_s_min]").fill("0")
+    form.locator("input[name=duration_s_s]").fill("0")
+    message = form.locator("input[name=duration_s_min]").evaluate("(f) => f.validationMessage")
+    assert message == "Must be at least 1 second."
+    form.locator("input[name=duration_s_min]").fill("1441")
+    message = form.locator("input[name=duration_s_min]").evaluate("(f) => f.validationMessage")
+    assert message == "Must be at most 24 hours."
+    ahead = timezone.localtime(timezone.now() + timedelta(days=2), ZONE)
+    form.locator("details.more").evaluate("(details) => { details.open = true; }")
+    time_field = form.locator("input[name=started_at]")
+    time_field.fill(ahead.strftime("%Y-%m-%dT%H:%M"))
+    assert time_field.evaluate("(f) => f.validationMessage") == (
+        "Must not be more than 24 hours in the future."
+    )
+    form.get_by_role("button", name="Save").click()
+    assert len(outbox_items(page)) == 1  # only the workout
