@@ -9,6 +9,7 @@ does that for everyone who is due, batch by batch.
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -20,21 +21,11 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from logbook.models import HydrationEntry, Profile, TwitchEpisode, Workout
-from triage import rules
+from triage import flag_merge, rules
 from triage.history import EpisodeRecord, History, WorkoutRecord
-from triage.models import EvaluationState, Flag, FlagStatus
+from triage.models import EvaluationState, Flag
 
-FLAG_FIELDS_SET_BY_EVALUATION = [
-    "severity",
-    "status",
-    "window_start",
-    "window_end",
-    "evidence",
-    "message",
-    "advice",
-    "source",
-    "updated_at",
-]
+FLAG_FIELDS_SET_BY_EVALUATION = [*flag_merge.FIELDS_SET_BY_EVALUATION, "updated_at"]
 
 
 @dataclass
@@ -247,27 +238,25 @@ def daily_fluid_totals(
 def save_findings(found: dict[int, list[rules.Finding]], histories: dict) -> Outcome:
     """Upsert the findings as flags: one query to read, one to create, one to update.
 
-    A finding updates the flag of the same rule whose window it overlaps, so a
-    pattern that goes on keeps one flag; otherwise it becomes a new flag.
+    Which finding updates which flag, and how, is decided by flag_merge.merge
+    (a finding updates the flag of the same rule whose window it overlaps, so
+    a pattern that goes on keeps one flag; otherwise it becomes a new flag).
     """
     if not histories:
         return Outcome()
     earliest = min(h.loaded_since for h in histories.values())
-    existing = defaultdict(list)
+    # Flags that ended before the history loaded cannot overlap any finding.
+    existing = defaultdict(lambda: defaultdict(list))
     for flag in Flag.objects.filter(user_id__in=found, window_end__gte=earliest).order_by(
         "window_start"
     ):
-        existing[flag.user_id, flag.rule].append(flag)
+        existing[flag.user_id][flag.rule].append(flag)
 
     to_create, to_update = [], []
     for user_id, findings in found.items():
-        for finding in findings:
-            flags = existing[user_id, finding.rule]
-            flag = next((f for f in flags if overlaps(f, finding)), None)
-            if flag is None:
-                to_create.append(new_flag(user_id, finding))
-            elif update_flag(flag, finding, flags):
-                to_update.append(flag)
+        merged = flag_merge.merge(findings, existing[user_id], partial(new_flag, user_id))
+        to_create += merged.created
+        to_update += merged.updated
 
     # ignore_conflicts: an evaluation of the same person running at the same
     # moment may have just created the flag; the next evaluation updates it.
@@ -278,10 +267,6 @@ def save_findings(found: dict[int, list[rules.Finding]], histories: dict) -> Out
             flag.updated_at = now
         Flag.objects.bulk_update(to_update, FLAG_FIELDS_SET_BY_EVALUATION)
     return Outcome(flags_created=len(to_create), flags_updated=len(to_update))
-
-
-def overlaps(flag: Flag, finding: rules.Finding) -> bool:
-    return flag.window_start <= finding.window_end and finding.window_start <= flag.window_end
 
 
 def new_flag(user_id: int, finding: rules.Finding) -> Flag:
@@ -296,32 +281,3 @@ def new_flag(user_id: int, finding: rules.Finding) -> Flag:
         advice=finding.advice,
         source=finding.source,
     )
-
-
-def update_flag(flag: Flag, finding: rules.Finding, same_rule_flags: list[Flag]) -> bool:
-    """Bring a flag up to date with a finding; True if anything changed.
-
-    Severity only rises: a finding weaker than the flag (say, after an entry
-    was deleted) leaves the flag as it is. A stronger finding on a flag that
-    was acknowledged or decided reopens it, because the athlete has not seen
-    what it says now.
-    """
-    severity = rules.Severity(finding.severity)
-    stored = rules.Severity(flag.severity)
-    if severity.rank < stored.rank:
-        return False
-    before = [getattr(flag, name) for name in FLAG_FIELDS_SET_BY_EVALUATION]
-    if severity.rank > stored.rank and flag.status != FlagStatus.OPEN:
-        flag.status = FlagStatus.OPEN
-    flag.severity = severity
-    # The window start is part of the flag's identity; it only moves earlier
-    # (an entry logged late) when no other flag of the rule holds that start.
-    starts_taken = {f.window_start for f in same_rule_flags if f is not flag}
-    if finding.window_start < flag.window_start and finding.window_start not in starts_taken:
-        flag.window_start = finding.window_start
-    flag.window_end = max(finding.window_end, flag.window_start)
-    flag.evidence = finding.evidence
-    flag.message = finding.message
-    flag.advice = finding.advice
-    flag.source = finding.source
-    return [getattr(flag, name) for name in FLAG_FIELDS_SET_BY_EVALUATION] != before
