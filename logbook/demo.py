@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import F
 
 from logbook.models import DailyCheckin, HydrationEntry, Profile, TwitchEpisode, Workout
 
@@ -82,7 +83,25 @@ def seed_demo(today: date) -> bool:
         for model, rows in demo_history(today).items():
             for row in rows:
                 model(user=user, **row).save(force_insert=True)
+        logged_as_it_happened(user)
     return True
+
+
+def logged_as_it_happened(user) -> None:
+    """Date each demo entry's "logged" a few minutes after it happened (a check-in
+    that evening), as a diligent athlete's would be, rather than at seeding time."""
+    zone = ZoneInfo(TIMEZONE)
+    for model in (Workout, HydrationEntry, TwitchEpisode):
+        field = model.time_field
+        model.objects.filter(user=user).update(
+            created_at=F(field) + timedelta(minutes=4), updated_at=F(field) + timedelta(minutes=4)
+        )
+    checkins = list(DailyCheckin.objects.filter(user=user))
+    for checkin in checkins:
+        checkin.created_at = checkin.updated_at = datetime.combine(
+            checkin.date, time(21, 30), tzinfo=zone
+        )
+    DailyCheckin.objects.bulk_update(checkins, ["created_at", "updated_at"])
 
 
 def demo_history(today: date) -> dict[type, list[dict]]:

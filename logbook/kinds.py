@@ -116,6 +116,20 @@ def checkin_defaults(user, now) -> dict:
     return {"date": now.date()}
 
 
+def episode_form_context(user) -> dict:
+    """The last workout, which the timing guess rests on: said on the form, and
+    kept on the phone so that a form filled in offline guesses the same."""
+    now = timezone.now()
+    workout = last_workout(user, now)
+    return {
+        "last_workout": workout,
+        "timing_guess": guess_timing(workout, now),
+        "last_workout_data": f"{workout[0].isoformat()} {workout[1].isoformat()}"
+        if workout
+        else "none",
+    }
+
+
 @dataclass(frozen=True)
 class EntryKind:
     slug: str  # in the pages' URLs: /log/<slug>/
@@ -125,6 +139,10 @@ class EntryKind:
     serializer: type[serializers.EntrySerializer]
     title: str
     defaults: Callable[[object, datetime], dict]
+    # What a new entry's form shows besides its fields (the episode's timing guess).
+    form_context: Callable[[object], dict] = lambda user: {}
+    # One a day (the check-in): "new" opens today's when there is one.
+    one_a_day: bool = False
 
     @property
     def time_field(self) -> str:
@@ -153,6 +171,7 @@ KINDS = (
         serializers.EpisodeSerializer,
         "Twitch, spasm or cramp",
         episode_defaults,
+        form_context=episode_form_context,
     ),
     EntryKind(
         "workout",
@@ -180,6 +199,7 @@ KINDS = (
         serializers.CheckinSerializer,
         "Daily check-in",
         checkin_defaults,
+        one_a_day=True,
     ),
 )
 BY_SLUG = {kind.slug: kind for kind in KINDS}

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from logbook import forms, wording, writer
-from logbook.kinds import BY_SLUG, KINDS, EntryKind, guess_timing, last_workout
+from logbook.kinds import BY_SLUG, KINDS, EntryKind
 from logbook.models import (
     EARLIEST_TIME,
     DailyCheckin,
@@ -153,8 +153,8 @@ def entry_form_shell(request, kind):
 def log_or_edit(request, kind, pk=None):
     kind = entry_kind(kind)
     entry = owned(request, kind.model, pk) if pk else None
-    if entry is None and kind.model is DailyCheckin and request.method == "GET":
-        todays = DailyCheckin.objects.filter(user=request.user, date=timezone.localdate()).first()
+    if entry is None and kind.one_a_day and request.method == "GET":
+        todays = kind.model.objects.filter(user=request.user, date=timezone.localdate()).first()
         if todays:
             return redirect("edit_entry", kind=kind.slug, pk=todays.pk)
 
@@ -177,27 +177,13 @@ def log_or_edit(request, kind, pk=None):
         form = kind.form(initial=initial, user=request.user)
 
     context = {"form": form, "kind": kind, "entry": entry, **FORM_HELPERS}
-    if kind.model is TwitchEpisode and entry is None:
-        context.update(workout_context(request.user))
+    if entry is None:
+        context.update(kind.form_context(request.user))
     # 422: the form came back with errors, and nothing was saved.
     status = 422 if request.method == "POST" else 200
     if request.htmx and request.method == "POST":
         return render(request, "logbook/partials/entry_form.html", context, status=status)
     return render(request, "logbook/entry_form.html", context, status=status)
-
-
-def workout_context(user) -> dict:
-    """The last workout, which the timing guess rests on: said on the form, and
-    kept on the phone so that a form filled in offline guesses the same."""
-    now = timezone.now()
-    workout = last_workout(user, now)
-    return {
-        "last_workout": workout,
-        "timing_guess": guess_timing(workout, now),
-        "last_workout_data": f"{workout[0].isoformat()} {workout[1].isoformat()}"
-        if workout
-        else "none",
-    }
 
 
 def save_new_entry(request, kind, data) -> writer.Outcome:

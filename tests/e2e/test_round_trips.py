@@ -19,6 +19,7 @@ from tests import factories
 from tests.e2e.conftest import log_in
 from tests.e2e.forms import ZONE, fill_in, local_minute, new_entries, stored_values
 from tests.factories import PASSWORD, UserFactory
+from tests.old_entries import OLD_ENTRIES
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -65,46 +66,12 @@ def test_a_new_entry_with_every_field_set_is_stored_as_entered(page, athlete, sl
     assert browser_log.page_errors == []
 
 
-# Old entries, each field away from what a new form would offer.
 def old_entries(user):
-    started = datetime(2026, 10, 3, 21, 40, 37, tzinfo=UTC)
-    return {
-        "episode": factories.EpisodeFactory(
-            user=user,
-            started_at=started,
-            duration_s=1234,
-            kind="twitch",
-            body_region="eyelid",
-            side="right",
-            pain=0,
-            timing="unrelated",
-            count=40,
-            weakness=True,
-            relief=["massage"],
-            notes="In bed.\nBoth eyes later.",
-        ),
-        "workout": factories.WorkoutFactory(
-            user=user,
-            started_at=started,
-            duration_min=95,
-            kind="swim",
-            rpe=3,
-            distance_km=2.35,
-            avg_hr=128,
-            hot_conditions=True,
-            stretched_after=True,
-        ),
-        "hydration": factories.HydrationFactory(
-            user=user, taken_at=started, volume_ml=330, drink="electrolyte"
-        ),
-        "checkin": factories.CheckinFactory(
-            user=user, date=started.date(), sleep_hours=5.5, stress=8, caffeine_mg=420, ill=True
-        ),
-    }
+    return {slug: make(user) for slug, make in OLD_ENTRIES.items()}
 
 
 SHOWN = {
-    # What each old entry's edit page shows: Oslo's clock (summer time).
+    # What each old entry's edit page shows: Oslo's clock, summer and winter time.
     "episode": {
         "kind": "twitch",
         "body_region": "eyelid",
@@ -114,12 +81,12 @@ SHOWN = {
         "pain": "0",
         "timing": "unrelated",
         "weakness": True,
-        "sensation_change": False,
+        "sensation_change": True,
         "muscle_loss": False,
         "started_at": "2026-10-03T23:40",
         "count": "40",
-        "relief": ["massage"],
-        "notes": "In bed.\nBoth eyes later.",
+        "relief": ["massage", "heat"],
+        "notes": "Left eye, in bed.\nStopped after a while.",
     },
     "workout": {
         "kind": "swim",
@@ -128,18 +95,25 @@ SHOWN = {
         "warmed_up": False,
         "stretched_after": True,
         "hot_conditions": True,
-        "started_at": "2026-10-03T23:40",
+        "started_at": "2026-09-14T08:05",
         "distance_km": "2.35",
         "avg_hr": "128",
+        "notes": "Open water.\nCold.",
     },
-    "hydration": {"volume_ml": "330", "drink": "electrolyte", "taken_at": "2026-10-03T23:40"},
+    "hydration": {
+        "volume_ml": "330",
+        "drink": "electrolyte",
+        "taken_at": "2026-11-02T00:59",
+        "notes": "After the long run",
+    },
     "checkin": {
-        "date": "2026-10-03",
+        "date": "2026-08-30",
         "sleep_hours": "5.5",
         "stress": "8",
         "caffeine_mg": "420",
         "ill": True,
-        "new_medication": False,
+        "new_medication": True,
+        "notes": "Exams.\nSlept badly.",
     },
 }
 
