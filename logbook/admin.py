@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from logbook import wording
 from logbook.models import DailyCheckin, HydrationEntry, Profile, TwitchEpisode, Workout
 
 
@@ -26,8 +27,12 @@ class HydrationAdmin(EntryAdmin):
 
 @admin.register(TwitchEpisode)
 class EpisodeAdmin(EntryAdmin):
-    list_display = ["started_at", "user", "kind", "body_region", "side", "duration_s", "pain"]
+    list_display = ["started_at", "user", "kind", "body_region", "side", "duration", "pain"]
     list_filter = ["started_at", "kind", "body_region", "timing", "weakness", "sensation_change"]
+
+    @admin.display(description="duration", ordering="duration_s")
+    def duration(self, episode):
+        return wording.duration(episode.duration_s)
 
 
 @admin.register(DailyCheckin)

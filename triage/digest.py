@@ -13,12 +13,13 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count, OuterRef, Q, Subquery
 
+from logbook import wording
 from logbook.models import DailyCheckin, Profile, TwitchEpisode, Workout
 from triage import guidance, metrics
 from triage.engine import daily_fluid_totals
 from triage.metrics import ZONE_WORDS
 from triage.models import Flag, FlagStatus
-from triage.rules import Rule, format_duration, region_name
+from triage.rules import Rule, region_name
 
 # --- The week, as plain data ---------------------------------------------------------
 
@@ -200,7 +201,7 @@ def describe_longest(episode: EpisodeSummary | None) -> str | None:
     name = {"severe": "severe spasm"}.get(episode.kind, episode.kind)
     return (
         f"a {name} in the {side}{region_name(episode.body_region)}, "
-        f"{format_duration(episode.duration_s)}, on {episode.started_at:%A}"
+        f"{wording.duration(episode.duration_s)}, on {episode.started_at:%A}"
     )
 
 

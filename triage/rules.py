@@ -25,6 +25,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from itertools import pairwise
 
+from logbook import wording
 from triage import guidance
 from triage.history import EpisodeRecord, History, WorkoutRecord, days_between, window
 from triage.metrics import daily_metrics
@@ -185,7 +186,7 @@ def long_episode(history: History, t: Thresholds) -> list[Finding]:
     def describe(group: Hit) -> str:
         return " ".join(
             f"{a_kind(episode).capitalize()} in the {where(episode)} on {format_day(episode.day)} "
-            f"lasted {format_duration(episode.duration_s)}."
+            f"lasted {wording.duration(episode.duration_s)}."
             for episode in group.episodes
         )
 
@@ -800,14 +801,6 @@ def format_span(first: date, last: date) -> str:
     if first.year == last.year:
         return f"{first.day} {first:%b} – {last.day} {last:%b} {last.year}"
     return f"{format_day(first)} – {format_day(last)}"
-
-
-def format_duration(seconds: int) -> str:
-    minutes, rest = divmod(seconds, 60)
-    if minutes >= 60:
-        hours, minutes = divmod(minutes, 60)
-        return f"{hours} h {minutes} min"
-    return f"{minutes} min" if not rest else f"{minutes} min {rest} s"
 
 
 def describe_change(percent: float) -> str:
