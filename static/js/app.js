@@ -588,7 +588,8 @@
         toggle.textContent = "Start timer";
       },
     };
-    if (root.hasAttribute("data-autostart")) start();
+    // "Twitch now": the server marks it, and offline (a cached form) the address says it.
+    if (root.hasAttribute("data-autostart") || new URLSearchParams(location.search).has("now")) start();
   }
 
   function setupBodyMap(form) {

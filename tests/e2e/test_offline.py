@@ -311,6 +311,13 @@ def test_the_installed_app_opens_on_today_without_signal_and_a_drink_arrives_onc
     page.get_by_role("button", name="+250 ml").click()
     expect_saved_on_this_phone(page, 1, browser_log, "250 ml water")
 
+    # "Twitch now" opens the cached form with its timer running.
+    page.get_by_role("link", name="Twitch now").click()
+    expect(page.locator("form.entry-form[data-shell]")).to_be_visible()
+    expect(page.locator("[data-stopwatch-display]")).to_have_text(re.compile(r"^0:0[1-9]$"))
+    page.go_back()
+    expect(page.locator("[data-outbox-count]")).to_have_text("1")
+
     go_online(context)
     expect(page.locator("[data-outbox-badge]"), f"never synced{browser_log}").to_be_hidden()
     drinks = HydrationEntry.objects.filter(user=oslo_athlete).exclude(volume_ml=777)
