@@ -208,6 +208,10 @@ class EntryForm(forms.ModelForm):
                     # back offline when the minute shown was not changed.
                     field.widget.attrs["data-stored"] = getattr(self.instance, name).isoformat()
 
+    def _get_validation_exclusions(self):
+        # Whether the id is taken, and by whom, is the writer's to decide.
+        return {*super()._get_validation_exclusions(), "id"}
+
     def limits_for_the_browser(self, name, field):
         """min and max from the model's validators, so the phone checks what the server does."""
         try:

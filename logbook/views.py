@@ -194,8 +194,13 @@ def save_new_entry(request, kind, data) -> writer.Outcome:
     if entry_id is None:
         checked = check(None)  # names the missing or malformed id
         return writer.Outcome(Status.INVALID, errors=checked.errors, checker=checked.checker)
+    # A person's tap, not a phone's burst: look the id up first, so that another
+    # person's id answers "not found" whatever the form holds.
+    stored = writer.stored_under(kind.model, entry_id)
     try:
-        return writer.save(kind.model, request.user, entry_id, check, may_change=False)
+        return writer.save(
+            kind.model, request.user, entry_id, check, may_change=False, stored=stored
+        )
     except writer.NotYours:
         raise Http404 from None
 

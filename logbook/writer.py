@@ -70,45 +70,56 @@ class Outcome:
     checker: object = None
 
 
-def claim(model, user, entry_id, *, stored=None) -> models.Model | None:
-    """The person's entry stored under `entry_id`, or None if the id is free.
+# "Not looked up": a create tries its INSERT first, and asks what holds the id
+# only if the INSERT is refused. The common case, a new entry, costs one query.
+NOT_LOOKED_UP = object()
 
-    Raises NotYours if another person's entry has it. `stored` is the row
-    the caller already looked up, if any (a batch looks its ids up at once).
-    """
-    if stored is None:
-        stored = model.objects.filter(pk=entry_id).order_by().first()
+
+def stored_under(model, entry_id) -> models.Model | None:
+    """The entry stored under this id, whoever owns it, or None."""
+    return model.objects.filter(pk=entry_id).order_by().first()
+
+
+def claim(stored, user) -> models.Model | None:
+    """`stored` (the row under an id, or None) if it is the person's or the id is
+    free; raises NotYours if another person's entry has the id."""
     if stored is not None and stored.user_id != user.pk:
         raise NotYours
     return stored
 
 
-def save(model, user, entry_id, check: Check, *, may_change: bool, stored=None) -> Outcome:
+def save(model, user, entry_id, check: Check, *, may_change: bool, stored=NOT_LOOKED_UP) -> Outcome:
     """Store one entry under `entry_id` for `user`, and say what became of it.
 
     `may_change`: False for a create (a repeat keeps what is stored), True for
-    an edit or a sync (the stored entry is brought up to date). Raises
+    an edit or a sync (the stored entry is brought up to date). `stored` is
+    the row under the id, if the caller has it (an edit does). Raises
     NotYours for another person's id.
     """
-    stored = claim(model, user, entry_id, stored=stored)
-    if stored is not None and not may_change:
-        return Outcome(Status.UNCHANGED, stored)
-    before = snapshot(stored)
-    checked = check(stored)
+    if stored is NOT_LOOKED_UP and may_change:
+        stored = stored_under(model, entry_id)
+    if stored is not NOT_LOOKED_UP:
+        stored = claim(stored, user)
+        if stored is not None and not may_change:
+            return Outcome(Status.UNCHANGED, stored)
+    row = None if stored is NOT_LOOKED_UP else stored
+    before = snapshot(row)
+    checked = check(row)
     if checked.values is None:
         return Outcome(Status.INVALID, errors=checked.errors, checker=checked.checker)
-    if stored is not None:
-        status = update(stored, checked.values, before)
-        return Outcome(status, stored, checker=checked.checker)
+    if row is not None:
+        status = update(row, checked.values, before)
+        return Outcome(status, row, checker=checked.checker)
     entry = model(id=entry_id, user=user, **checked.values)
     try:
         insert(entry)
     except IntegrityError:
-        # The id was taken meanwhile, by an earlier send of this entry racing
-        # this one: settle it as a repeat. Or another entry took a unique slot
-        # (a check-in's day): checking again now names the field.
-        if model.objects.filter(pk=entry_id).exists():
-            return save(model, user, entry_id, check, may_change=may_change)
+        # The id was taken: by an earlier send of this entry (a repeat), or one
+        # racing it. Or another entry took a unique slot (a check-in's day):
+        # checking again now names the field.
+        taken = stored_under(model, entry_id)
+        if taken is not None:
+            return save(model, user, entry_id, check, may_change=may_change, stored=taken)
         checked = check(None)
         if checked.values is not None:
             raise
@@ -151,7 +162,7 @@ def save_batch(model, user, items: list[tuple[object, Check]]) -> list[Outcome]:
         if entry_id in pending:
             insert_pending()  # the same id twice: the second edits the first
         try:
-            row = claim(model, user, entry_id, stored=stored.get(entry_id))
+            row = claim(stored.get(entry_id), user)
         except NotYours:
             outcomes.append(Outcome(Status.INVALID, errors={"id": [NOT_YOURS]}))
             continue

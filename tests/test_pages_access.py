@@ -99,8 +99,11 @@ def test_a_form_posted_with_another_athletes_entry_id_answers_404(logged_in, oth
             "kind": "cramp",
             "body_region": "calf",
             "side": "left",
-            "duration_s": 30,
+            "duration_s_min": 0,
+            "duration_s_s": 30,
             "pain": 9,
+            "timing": "unrelated",
+            "started_at": "2026-11-20T07:00",
         },
     )
 
