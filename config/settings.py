@@ -273,40 +273,88 @@ DIGEST_SKIP_EMPTY_WEEKS = env.bool("DIGEST_SKIP_EMPTY_WEEKS", default=False)
 # --- Triage -----------------------------------------------------------------
 
 # The rules' thresholds (triage/rules.py explains each) and the engine's knobs.
+# The rules' numbers (triage/rules.py), each beside the guidance it comes from.
+# Where the guidance gives no number, the number is a product decision, said so,
+# and measured on simulated populations (bench/triage_quality.py,
+# tests/test_population_goals.py): healthy athletes are almost never told to see
+# a doctor, and every pattern the guidance calls concerning is caught.
 TRIAGE = {
-    # recurring_episodes: same body region, "keeps coming back"
-    "recurring_watch_episodes": 3,
-    "recurring_watch_days": 7,
-    "recurring_doctor_episodes": 6,
-    "recurring_doctor_days": 14,
-    # long_episode: cramps "last anywhere from a few seconds to 15 minutes"
+    # recurring_episodes: "If any muscle twitch or spasm lasts a long time or keeps
+    # coming back, you may have a serious condition." Counted in days with an
+    # episode in one body region. Product decision: 3 days within 7 to watch, 6
+    # within 14 to see a doctor.
+    "recurring_watch_days": 3,
+    "recurring_watch_window": 7,
+    "recurring_doctor_days": 6,
+    "recurring_doctor_window": 14,
+    # long_episode: "Cramps can last anywhere from a few seconds to 15 minutes."
+    # One longer cramp: watch. It "lasts a long time or keeps coming back" (see a
+    # doctor) when a second comes within 28 days, or one lasts over an hour
+    # (product decisions).
     "long_cramp_minutes": 15,
+    "long_cramp_repeats": 2,
+    "long_cramp_repeat_window": 28,
     "long_episode_minutes": 60,
-    # persistent_twitching: "long-term twitching"
+    # persistent_twitching: "frequently twitch and … Long-term twitching". Product
+    # decision: episodes on 10 days spread over 21 or more, within 30.
     "persistent_episode_days": 10,
     "persistent_span_days": 21,
     "persistent_lookback_days": 30,
-    # red_flag_symptoms: frequent twitching with weakness or sensation change
-    "red_flag_frequent_episodes": 3,
-    "red_flag_frequent_days": 14,
-    # severe_pain
-    "severe_pain": 8,
-    # load_spike: "incrementally — not exponentially"
+    # red_flag_symptoms: "if your muscles frequently twitch and you experience any
+    # of the following symptoms: … Weakness … Loss of or change in nerve sensation …
+    # Loss of muscle size". Frequently: episodes on 3 days within 14 (product
+    # decision); a symptom that comes back on a second day within 28; any muscle loss.
+    "symptom_frequent_days": 3,
+    "symptom_frequent_window": 14,
+    "symptom_repeat_window": 28,
+    # severe_pain: "If you experience severe pain, like a muscle explosion, contact
+    # your doctor." A muscle explosion (kind "severe"): see a doctor. Pain of 8/10
+    # or more in an ordinary cramp: watch ("cramps, more sustained and painful
+    # contractions"); see a doctor when it is long or comes back within 28 days
+    # (product decisions).
+    "painful": 8,
+    "painful_repeats": 2,
+    "painful_repeat_window": 28,
+    # load_spike: "Increase your exercise difficulty incrementally — not
+    # exponentially". Calendar weeks against the median of the 4 whole weeks before
+    # with any training (product decisions, measured on simulated athletes: one
+    # healthy week in twenty is 1.5 times the usual, so that is no signal): a jump
+    # to 2 times the usual; or a sustained rise, three weeks each 1.2 times the usual,
+    # 1.4 times on average, the last 1.5 times. Weeks of 300 AU or more, after 28
+    # days of training history.
     "min_load_history_days": 28,
-    "acwr_spike": 1.5,
-    "week_increase_pct": 30,
+    "usual_weeks": 4,
+    "week_jump_ratio": 2.0,
+    "ramp_weeks": 3,
+    "ramp_each_over_usual": 1.2,
+    "ramp_mean_over_usual": 1.4,
+    "ramp_last_over_usual": 1.5,
     "week_min_load": 300,
-    # dehydration_risk and no_warmup_pattern: episodes this soon after a workout
+    # dehydration_risk and no_warmup_pattern: episodes this soon after a workout.
+    # "Spasms may occur during exercise, immediately after, or up to several hours
+    # later."
     "after_workout_hours": 24,
+    # dehydration_risk: "Exercise, particularly in hot weather, can cause
+    # dehydration." Product decision: 2 episodes within 14 days.
     "dehydration_episodes": 2,
     "dehydration_days": 14,
-    # unexplained_twitching: "in the absence of known causes"
-    "unexplained_episodes": 5,
-    "unexplained_days": 14,
-    "unexplained_no_workout_hours": 48,
-    # return_after_break
+    # unexplained_twitching: "If your muscles often twitch in the absence of known
+    # causes, you should speak to your doctor." Often: on 5 days within 14 (product
+    # decision), by an athlete who logs training (a workout in the 28 days before),
+    # on days whose check-in names none of the known causes the guidance lists:
+    # illness, medication, anxiety (stress of 7/10 or more) and caffeine (400 mg, or
+    # 1.5 times the athlete's usual; the cited study of "caffeine consumption").
+    "unexplained_days": 5,
+    "unexplained_window": 14,
+    "unexplained_training_days": 28,
+    "known_cause_stress": 7,
+    "known_cause_caffeine_mg": 400,
+    "known_cause_caffeine_ratio": 1.5,
+    # return_after_break: "An athlete returning to train after a period of
+    # inactivity". Product decision: 14 days without a workout.
     "break_days": 14,
-    # no_warmup_pattern
+    # no_warmup_pattern: "You should also warm up and stretch before any intense
+    # activity." Product decision: 3 episodes within 14 days.
     "no_warmup_episodes": 3,
     "no_warmup_days": 14,
     # The engine: how far back it reads, how many people per batch, how long a

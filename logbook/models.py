@@ -428,12 +428,7 @@ class TwitchEpisode(Entry):
 
     def where(self) -> str:
         """ "left calf", "neck", "calf (both sides)"."""
-        region = self.get_body_region_display().lower()
-        if self.side in (Side.LEFT, Side.RIGHT):
-            return f"{self.side} {region}"
-        if self.side == Side.BOTH:
-            return f"{region} (both sides)"
-        return region
+        return wording.where(self.body_region, self.side)
 
 
 CHECKIN_DAY_TAKEN = "You already have a check-in for this date."

@@ -51,7 +51,7 @@ from tests.populations import (
 )
 from triage import flag_merge, rules
 from triage.history import History
-from triage.rules import Finding, Severity, Thresholds
+from triage.rules import RULES_VERSION, Finding, Severity, Thresholds
 
 DAYS_PER_MONTH = 365.25 / 12
 EVALUATED_DAYS = LAST_DAY - FIRST_EVALUATED_DAY + 1
@@ -69,9 +69,9 @@ def settings_thresholds() -> tuple[Thresholds, int]:
 
 
 @dataclass
-class SimFlag:
-    """A flag kept in memory: the fields an evaluation sets (flag_merge.FlagState),
-    and when it was raised and changed."""
+class SimFlag(flag_merge.FlagLife):
+    """A flag kept in memory: the Flag model's fields that an evaluation sets, its
+    life (flag_merge.FlagLife, as the model's), and when it was raised and changed."""
 
     rule: str
     severity: str
@@ -82,6 +82,8 @@ class SimFlag:
     advice: str
     source: str
     status: str = flag_merge.OPEN
+    seen_at: object = None
+    rules_version: int = RULES_VERSION
     created_on: date | None = None
     # Each evaluation that created or changed it: (day, severity, names a planted entry).
     changes: list[tuple[date, Severity, bool]] = field(default_factory=list)
@@ -149,6 +151,7 @@ class Timeline:
         self.fluid_days = list(athlete.daily_fluid_ml)
         self.fluid_ml = list(athlete.daily_fluid_ml.values())
         self.first_workout_day = athlete.workouts[0].day if athlete.workouts else None
+        self.checkin_days = [c.day for c in athlete.checkins]
 
     def history(self, today: date, history_days: int) -> History:
         """What engine.load_histories would read at the end of `today`."""
@@ -167,6 +170,7 @@ class Timeline:
             daily_fluid_ml=dict(zip(self.fluid_days[fluid], self.fluid_ml[fluid], strict=True)),
             fluid_target_ml=self.athlete.fluid_target_ml,
             first_workout_day=first if first is not None and first <= today else None,
+            checkins=self.athlete.checkins[cut(self.checkin_days)],
         )
 
 

@@ -12,7 +12,6 @@ from django.utils import timezone
 from tests import factories
 from tests.conftest import token_client
 from triage.models import Flag, FlagReview
-from triage.review import decide
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +130,7 @@ def test_flag_permissions(client, persona, athlete, reviewer, superuser):
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_flag_review_permissions(client, persona, athlete, reviewer, superuser):
     flag = make_flag(athlete)
-    record = decide(flag, superuser, "escalated", "See a GP.")
+    record = flag.decide(superuser, "escalated", "See a GP.")
     c = client_for(client, persona, athlete, reviewer, superuser)
     base = f"/admin/triage/flagreview/{record.pk}"
 
@@ -433,7 +432,7 @@ def test_the_admin_actions_ask_for_the_note_then_decide_every_selected_flag(
 
 
 def test_a_recorded_decision_cannot_be_changed(athlete, reviewer):
-    record = decide(make_flag(athlete), reviewer, "reviewed")
+    record = make_flag(athlete).decide(reviewer, "reviewed")
 
     record.note = "rewritten"
     with pytest.raises(ValueError, match="cannot be changed"):
@@ -442,7 +441,7 @@ def test_a_recorded_decision_cannot_be_changed(athlete, reviewer):
 
 def test_the_decision_history_shows_on_the_flag_read_only(client, reviewer, superuser, athlete):
     flag = make_flag(athlete)
-    decide(flag, reviewer, "escalated", "Seen twice this month")
+    flag.decide(reviewer, "escalated", "Seen twice this month")
     client.force_login(superuser)
 
     page = client.get(f"/admin/triage/flag/{flag.pk}/change/")
@@ -457,8 +456,8 @@ def test_the_decision_history_shows_on_the_flag_read_only(client, reviewer, supe
 
 def test_the_athlete_sees_the_outcome_and_shared_notes_only(client, athlete, reviewer):
     flag = make_flag(athlete)
-    decide(flag, reviewer, "reviewed", "Internal: checked the logs")
-    decide(flag, reviewer, "escalated", "Please see your GP about the calf.", shared=True)
+    flag.decide(reviewer, "reviewed", "Internal: checked the logs")
+    flag.decide(reviewer, "escalated", "Please see your GP about the calf.", shared=True)
 
     api = token_client(athlete).get(f"/api/v1/flags/{flag.pk}/").json()
     client.force_login(athlete)
@@ -478,7 +477,7 @@ def test_the_athlete_sees_the_outcome_and_shared_notes_only(client, athlete, rev
 def test_the_flags_api_stays_free_of_n_plus_one_with_notes(athlete, reviewer):
     for n in range(5):
         flag = make_flag(athlete, window_start=timezone.localdate() - timedelta(days=30 + n))
-        decide(flag, reviewer, "reviewed", f"note {n}", shared=True)
+        flag.decide(reviewer, "reviewed", f"note {n}", shared=True)
     api = token_client(athlete)
 
     with CaptureQueriesContext(connection) as captured:

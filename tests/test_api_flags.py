@@ -60,7 +60,7 @@ def test_flags_filter_by_status_and_severity(api, athlete, params, expected):
         athlete,
         message="b",
         severity="see_doctor",
-        status="acknowledged",
+        status="reviewed",
         rule="severe_pain",
     )
 
@@ -76,15 +76,17 @@ def test_an_unknown_filter_value_is_a_400_naming_it(api):
     assert "severity" in response.json()
 
 
-def test_acknowledging_marks_an_open_flag_seen(api, athlete):
+def test_acknowledging_marks_a_flag_seen_and_leaves_it_to_the_reviewers(api, athlete):
     flag = make_flag(athlete)
 
     response = api.post(f"/api/v1/flags/{flag.pk}/acknowledge/")
 
     assert response.status_code == 200
-    assert response.json()["status"] == "acknowledged"
+    assert response.json()["status"] == "open"
+    assert response.json()["seen_at"] is not None
     flag.refresh_from_db()
-    assert flag.status == "acknowledged"
+    assert (flag.status, flag.seen_at is not None) == ("open", True)
+    assert Flag.objects.awaiting_review().filter(pk=flag.pk).exists()
 
 
 def test_acknowledging_a_reviewed_flag_keeps_the_review(api, athlete):

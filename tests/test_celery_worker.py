@@ -1,12 +1,14 @@
 """The whole path with real parts: API save -> Redis -> a real Celery worker -> a flag."""
 
 import time
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 import redis
 from celery.contrib.testing.worker import start_worker
 from django.core.management import call_command
+from django.utils import timezone
 
 from config.celery import app
 from tests.histories import every_pattern, store
@@ -39,8 +41,9 @@ def wait_for(condition, seconds=30):
 
 
 def test_episodes_posted_through_the_api_raise_a_flag_through_the_worker(worker, api, athlete):
-    for _ in range(3):
-        body = KINDS[2].body(kind="cramp", body_region="calf")
+    for days_ago in range(3):  # on three days: they keep coming back
+        when = timezone.now() - timedelta(days=days_ago, hours=1)
+        body = KINDS[2].body(when=when, kind="cramp", body_region="calf")
         assert api.post(KINDS[2].url, body, format="json").status_code == 201
 
     assert wait_for(lambda: Flag.objects.filter(user=athlete, rule="recurring_episodes").exists())

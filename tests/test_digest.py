@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from tests import factories
 from triage import digest, guidance
@@ -164,7 +165,7 @@ def test_flags_new_this_week_and_still_open_ones_are_included(oslo_athlete):
         flag = Flag.objects.create(
             user=oslo_athlete,
             rule=fields.pop("rule", "long_episode"),
-            severity="watch",
+            severity=fields.pop("severity", "watch"),
             window_start=MONDAY,
             window_end=MONDAY,
             message=fields.pop("message"),
@@ -179,13 +180,31 @@ def test_flags_new_this_week_and_still_open_ones_are_included(oslo_athlete):
     make(
         local(MONDAY - timedelta(days=20), 9),
         message="old seen",
-        status="acknowledged",
+        seen_at=timezone.now(),
         rule="load_spike",
+    )
+    make(
+        local(MONDAY - timedelta(days=20), 9),
+        message="old seen, see a doctor",
+        seen_at=timezone.now(),
+        severity="see_doctor",
+        rule="persistent_twitching",
+    )
+    make(
+        local(MONDAY - timedelta(days=20), 9),
+        message="decided",
+        status="reviewed",
+        rule="no_warmup_pattern",
     )
 
     flags = digest.load_weeks([oslo_athlete.pk], MONDAY)[oslo_athlete.pk].flags
 
-    assert sorted((f.message, f.is_new) for f in flags) == [("new", True), ("old open", False)]
+    # Still open: unseen, or about seeing a doctor until a reviewer decides.
+    assert sorted((f.message, f.is_new) for f in flags) == [
+        ("new", True),
+        ("old open", False),
+        ("old seen, see a doctor", False),
+    ]
 
 
 @pytest.mark.django_db

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from logbook.models import TwitchEpisode
 from tests import factories
 from tests.histories import at, days_ago, every_pattern, store
-from triage import engine
-from triage.models import EvaluationState, Flag, FlagStatus
+from triage import engine, reading
+from triage.models import EvaluationState, Flag
 from triage.rules import Rule
 
 pytestmark = pytest.mark.django_db
@@ -85,17 +85,18 @@ def test_severity_never_falls_while_the_flag_is_open(oslo_athlete):
     assert (flag.severity, flag.status) == ("see_doctor", "open")
 
 
-def test_an_acknowledged_flag_reopens_when_it_grows_more_serious(oslo_athlete):
+def test_a_seen_flag_is_unseen_again_when_it_grows_more_serious(oslo_athlete):
     for n in (6, 5, 4):
         cramp(oslo_athlete, days_ago(n))
     engine.evaluate([oslo_athlete.pk], now=NOW)
-    Flag.objects.update(status=FlagStatus.ACKNOWLEDGED)
+    Flag.objects.get().mark_seen()
 
     cramp(oslo_athlete, days_ago(3))
     engine.evaluate([oslo_athlete.pk], now=NOW)
     flag = Flag.objects.get()
-    assert (flag.status, flag.severity, len(flag.evidence["episodes"])) == (
-        "acknowledged",
+    assert (flag.status, flag.seen_at is None, flag.severity, len(flag.evidence["episodes"])) == (
+        "open",
+        False,  # still seen: it says nothing more serious
         "watch",
         4,
     )
@@ -104,7 +105,7 @@ def test_an_acknowledged_flag_reopens_when_it_grows_more_serious(oslo_athlete):
         cramp(oslo_athlete, days_ago(n))
     engine.evaluate([oslo_athlete.pk], now=NOW)
     flag.refresh_from_db()
-    assert (flag.status, flag.severity) == ("open", "see_doctor")
+    assert (flag.status, flag.severity, flag.seen_at) == ("open", "see_doctor", None)
 
 
 def test_a_new_pattern_later_gets_a_new_flag(oslo_athlete):
@@ -139,8 +140,9 @@ def test_an_episode_at_23_30_counts_on_the_athletes_local_day(athlete):
     zone = ZoneInfo("Pacific/Auckland")
     late = NOW.astimezone(zone).replace(hour=23, minute=30) - timedelta(days=3)
     # 23:30 in Auckland is 10:30 or 11:30 UTC the same day; 00:30 the next day
-    # local is still the previous day in UTC.
-    for offset in (timedelta(0), timedelta(hours=1), timedelta(hours=2)):
+    # local is still the previous day in UTC. Three local days, two UTC days: the
+    # rule counts days, so only the local reading raises it.
+    for offset in (timedelta(0), timedelta(hours=1), timedelta(days=1, hours=1)):
         factories.EpisodeFactory(
             user=athlete, started_at=late + offset, kind="cramp", body_region="calf"
         )
@@ -148,7 +150,7 @@ def test_an_episode_at_23_30_counts_on_the_athletes_local_day(athlete):
     engine.evaluate([athlete.pk], now=NOW)
 
     flag = Flag.objects.get(rule=Rule.RECURRING_EPISODES)
-    assert (flag.window_start, flag.window_end) == (late.date(), late.date() + timedelta(days=1))
+    assert (flag.window_start, flag.window_end) == (late.date(), late.date() + timedelta(days=2))
 
 
 def test_daily_fluid_is_totalled_by_the_athletes_local_day():
@@ -166,7 +168,7 @@ def test_daily_fluid_is_totalled_by_the_athletes_local_day():
         )
         users[user.pk] = (ZoneInfo(zone), local_evening.date())
 
-    totals = engine.daily_fluid_totals(
+    totals = reading.daily_fluid_totals(
         {pk: zone for pk, (zone, _) in users.items()}, NOW - timedelta(days=10)
     )
 

@@ -56,3 +56,51 @@ def test_the_rules_module_only_cites_passages_from_the_guidance_module():
 
     assert cited <= passages | advice
     assert '"“' not in source  # no quotes typed into the rules themselves
+
+
+# --- Honest in both directions ---------------------------------------------------------
+
+ALARM = ("serious condition", "nervous disorders")
+
+
+@pytest.fixture(scope="module")
+def simulated_findings():
+    """Every finding of one evaluation at the end of 60 healthy and 35 concerning logs."""
+    from tests.population_run import Timeline
+    from tests.populations import HEALTHY, LAST_DAY, PATTERNS, day, simulate
+
+    thresholds = rules.Thresholds.from_settings()
+    found = list(rules.evaluate(every_pattern(), thresholds))
+    for population, count in [(HEALTHY, 60), *((name, 5) for name in PATTERNS)]:
+        for index in range(count):
+            history = Timeline(simulate(population, index, seed=7)).history(day(LAST_DAY), 120)
+            found += rules.evaluate(history, thresholds)
+    return found
+
+
+def test_only_see_a_doctor_findings_speak_of_serious_conditions(simulated_findings):
+    for finding in simulated_findings:
+        words = f"{finding.message} {finding.advice} {finding.source}".lower()
+        if not finding.severity.sees_doctor:
+            assert not any(alarm in words for alarm in ALARM), finding
+
+
+def test_watch_and_info_findings_say_what_the_guidance_says_about_not_worrying(simulated_findings):
+    calmer = [f for f in simulated_findings if not f.severity.sees_doctor]
+    assert {f.severity for f in calmer} == {rules.Severity.WATCH, rules.Severity.INFO}
+    for finding in calmer:
+        # "Spasms … should resolve on their own."
+        assert "spasms should resolve on their own" in finding.advice, finding
+
+
+def test_see_a_doctor_findings_say_so_and_what_the_log_can_answer(simulated_findings):
+    doctor = [f for f in simulated_findings if f.severity.sees_doctor]
+    assert doctor
+    for finding in doctor:
+        assert "doctor" in finding.advice
+        assert guidance.DOCTOR_WILL_ASK in finding.advice or "contact your doctor" in finding.advice
+
+
+def test_every_message_keeps_its_numbers(simulated_findings):
+    for finding in simulated_findings:
+        assert re.search(r"\d", finding.message), finding

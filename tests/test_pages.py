@@ -88,8 +88,8 @@ def test_a_see_doctor_flag_makes_the_banner_say_so(logged_in, athlete):
     assert "The guidance says to see a doctor" in logged_in.get("/").content.decode()
 
 
-def test_acknowledged_flags_raise_no_banner(logged_in, athlete):
-    flag(athlete, status="acknowledged")
+def test_flags_already_seen_raise_no_banner(logged_in, athlete):
+    flag(athlete, seen_at=timezone.now())
 
     assert "pattern" not in logged_in.get("/").content.decode()
 
@@ -244,7 +244,7 @@ def test_flags_are_listed_open_first_then_by_severity(logged_in, athlete):
     flag(
         athlete,
         message="seen",
-        status="acknowledged",
+        seen_at=timezone.now(),
         severity="see_doctor",
         window_start="2026-11-01",
     )
@@ -284,7 +284,7 @@ def test_acknowledging_without_javascript_returns_to_the_flags(logged_in, athlet
 
     assert response.status_code == 302
     f.refresh_from_db()
-    assert f.status == "acknowledged"
+    assert (f.status, f.seen_at is not None) == ("open", True)
 
 
 def test_acknowledging_with_htmx_swaps_the_flag(logged_in, athlete):
@@ -294,7 +294,7 @@ def test_acknowledging_with_htmx_swaps_the_flag(logged_in, athlete):
 
     html = response.content.decode()
     assert html.lstrip().startswith("<article")
-    assert "Acknowledged" in html
+    assert ">Seen</span>" in html
     assert "I've seen this" not in html
 
 

@@ -1,7 +1,10 @@
 """An entry saved leads to an evaluation soon after: one per burst, and never a failed save."""
 
+from datetime import timedelta
+
 import pytest
 import redis
+from django.utils import timezone
 
 from logbook.models import TwitchEpisode
 from tests.kinds import KINDS
@@ -28,7 +31,14 @@ def evaluations(monkeypatch):
 
 
 def calf_cramps(n):
-    return {"episodes": [EPISODES.body(body_region="calf", kind="cramp") for _ in range(n)]}
+    """n calf cramps, one a day up to an hour ago: from three on, they keep coming back."""
+    now = timezone.now()
+    return {
+        "episodes": [
+            EPISODES.body(when=now - timedelta(days=i, hours=1), body_region="calf", kind="cramp")
+            for i in range(n)
+        ]
+    }
 
 
 def test_fifty_entries_synced_in_one_batch_lead_to_one_evaluation(

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.timesince import timesince
 
-from triage import evidence, review
+from triage import evidence
 from triage.models import (
     NOTE_REQUIRED,
     Decision,
@@ -175,8 +175,7 @@ class FlagAdmin(admin.ModelAdmin):
         form = DecisionForm(request.POST if "apply" in request.POST else None, decision=decision)
         if "apply" in request.POST and form.is_valid():
             for flag in queryset:
-                review.decide(
-                    flag,
+                flag.decide(
                     request.user,
                     decision,
                     form.cleaned_data["note"],
@@ -227,8 +226,7 @@ class FlagAdmin(admin.ModelAdmin):
             self.message_user(request, f"{decision.label} needs a note saying why.", messages.ERROR)
             return redirect("admin:triage_flag_change", flag.pk)
         try:
-            review.decide(
-                flag,
+            flag.decide(
                 request.user,
                 decision,
                 form.cleaned_data["note"],

@@ -16,10 +16,11 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from logbook import wording
 from logbook.models import DailyCheckin, Profile, TwitchEpisode, Workout
 from triage import guidance, metrics
-from triage.engine import daily_fluid_totals
+from triage.flag_merge import AWAITING_REVIEW
 from triage.metrics import ZONE_WORDS
 from triage.models import Flag, FlagStatus
-from triage.rules import Rule, region_name
+from triage.reading import daily_fluid_totals
+from triage.rules import Rule, Severity
 
 # --- The week, as plain data ---------------------------------------------------------
 
@@ -40,6 +41,11 @@ class FlagSummary:
     message: str
     advice: str
     is_new: bool
+
+    @property
+    def sees_doctor(self) -> bool:
+        """Still open, a see-a-doctor flag carries its advice in the digest too."""
+        return Severity(self.severity).sees_doctor
 
 
 @dataclass
@@ -109,19 +115,12 @@ class Digest:
         return ZONE_WORDS.get(self.zone, "")
 
 
-KIND_PLURALS = {
-    "twitch": "twitches",
-    "spasm": "spasms",
-    "cramp": "cramps",
-    "severe": "severe spasms",
-}
-
-
 def summarise(week: Week) -> Digest:
     minutes = sum(m for m, _ in week.workouts)
     load = sum(load for _, load in week.workouts)
     previous_load = sum(load for _, load in week.previous_workouts)
-    change = round((load - previous_load) / previous_load * 100) if previous_load else None
+    change = metrics.change_pct(load, previous_load)
+    change = round(change) if change is not None else None
     acwr = metrics.coupled_acwr(week.daily_loads)
     fluid = week.daily_fluid_ml
     kinds = Counter(e.kind for e in week.episodes)
@@ -145,8 +144,10 @@ def summarise(week: Week) -> Digest:
         fluid_days_under=sum(ml < week.fluid_target_ml for ml in fluid.values()),
         episode_count=len(week.episodes),
         episode_trend=len(week.episodes) - week.previous_episode_count,
-        by_kind=bars([(kind_label(kind, n), n) for kind, n in kinds.most_common()]),
-        by_region=bars([(region_name(r).capitalize(), n) for r, n in regions.most_common()]),
+        by_kind=bars(
+            [(wording.kind_name(kind, n).capitalize(), n) for kind, n in kinds.most_common()]
+        ),
+        by_region=bars([(wording.region(r).capitalize(), n) for r, n in regions.most_common()]),
         longest=describe_longest(longest),
         new_flags=new_flags,
         open_flags=open_flags,
@@ -179,28 +180,22 @@ def subject(d: Digest) -> str:
     """e.g. "Your week: 4 workouts, load +35%, 1 new flag"."""
     if d.empty:
         return "Your week: nothing logged"
-    parts = [plural(d.workout_count, "workout")]
+    parts = [wording.plural(d.workout_count, "workout")]
     if d.load_change_pct is not None:
         parts.append(f"load {d.load_change_pct:+d}%")
     if d.episode_count:
-        parts.append(plural(d.episode_count, "episode"))
+        parts.append(wording.plural(d.episode_count, "episode"))
     if d.new_flags:
-        parts.append(plural(len(d.new_flags), "new flag"))
+        parts.append(wording.plural(len(d.new_flags), "new flag"))
     return "Your week: " + ", ".join(parts)
-
-
-def kind_label(kind: str, n: int) -> str:
-    singular = {"severe": "severe spasm"}.get(kind, kind)
-    return (singular if n == 1 else KIND_PLURALS[kind]).capitalize()
 
 
 def describe_longest(episode: EpisodeSummary | None) -> str | None:
     if episode is None:
         return None
-    side = f"{episode.side} " if episode.side in ("left", "right") else ""
-    name = {"severe": "severe spasm"}.get(episode.kind, episode.kind)
     return (
-        f"a {name} in the {side}{region_name(episode.body_region)}, "
+        f"a {wording.kind_name(episode.kind)} in the "
+        f"{wording.where(episode.body_region, episode.side)}, "
         f"{wording.duration(episode.duration_s)}, on {episode.started_at:%A}"
     )
 
@@ -208,10 +203,6 @@ def describe_longest(episode: EpisodeSummary | None) -> str | None:
 def bars(rows: list[tuple[str, int]]) -> list[Bar]:
     most = max((value for _, value in rows), default=0) or 1
     return [Bar(label, value, round(value * 100 / most)) for label, value in rows]
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 # --- Weeks ------------------------------------------------------------------------------
@@ -289,14 +280,22 @@ def load_weeks(user_ids, monday: date) -> dict[int, Week]:
     ):
         weeks[uid].checkins_logged = count
 
-    flags = Flag.objects.filter(
-        Q(status=FlagStatus.OPEN) | Q(created_at__gte=utc(monday - timedelta(days=1))),
-        user_id__in=people,
-    ).order_by("-created_at")
-    for uid, rule, severity, message, advice, status, created_at in flags.values_list(
-        "user_id", "rule", "severity", "message", "advice", "status", "created_at"
+    # New this week, or still open: awaiting review and either not seen yet or
+    # about seeing a doctor (that stays in the digest until a reviewer decides).
+    still_open = Q(status__in=AWAITING_REVIEW) & (
+        Q(seen_at__isnull=True) | Q(severity__in=Severity.doctor_levels())
+    )
+    flags = (
+        Flag.objects.filter(still_open | Q(created_at__gte=utc(monday - timedelta(days=1))))
+        .filter(user_id__in=people)
+        .exclude(status=FlagStatus.SUPERSEDED)
+        .order_by("-created_at")
+    )
+    for uid, rule, severity, message, advice, status, seen_at, created_at in flags.values_list(
+        "user_id", "rule", "severity", "message", "advice", "status", "seen_at", "created_at"
     ):
         is_new = monday <= created_at.astimezone(zones[uid]).date() <= sunday
-        if is_new or status == FlagStatus.OPEN:
+        awaiting = status in AWAITING_REVIEW
+        if is_new or (awaiting and (seen_at is None or Severity(severity).sees_doctor)):
             weeks[uid].flags.append(FlagSummary(rule, severity, message, advice, is_new))
     return weeks

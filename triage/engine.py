@@ -1,29 +1,23 @@
-"""The one place that reads histories in bulk and writes flags.
+"""The one place that writes flags.
 
-`evaluate(user_ids)` loads the last 120 days of a batch of athletes in a fixed
-number of queries (profiles, workouts, episodes, daily fluid totals, flags),
-runs the pure rules on each history, and upserts the flags in bulk. `sweep()`
-does that for everyone who is due, batch by batch.
+`evaluate(user_ids)` reads the last 120 days of a batch of athletes in a fixed
+number of queries (triage/reading.py, then their flags), runs the pure rules
+on each history, and upserts the flags in bulk. `sweep()` does that for
+everyone who is due, batch by batch.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection
-from django.db.models import Count, DateField, F, Func, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import F, Q
 from django.utils import timezone
 
-from logbook.models import HydrationEntry, Profile, TwitchEpisode, Workout
-from triage import flag_merge, rules
-from triage.history import EpisodeRecord, History, WorkoutRecord
-from triage.models import EvaluationState, Flag
+from triage import flag_merge, reading, rules
+from triage.models import EvaluationState, Flag, FlagStatus
 
 FLAG_FIELDS_SET_BY_EVALUATION = [*flag_merge.FIELDS_SET_BY_EVALUATION, "updated_at"]
 
@@ -48,7 +42,7 @@ def evaluate(user_ids, *, now: datetime | None = None) -> Outcome:
     evaluated again, so it is what `last_evaluated_at` records.
     """
     now = now or timezone.now()
-    histories = load_histories(user_ids, now)
+    histories = reading.read_histories(user_ids, settings.TRIAGE["history_days"], now=now)
     thresholds = rules.Thresholds.from_settings()
     found = {user_id: rules.evaluate(history, thresholds) for user_id, history in histories.items()}
     outcome = save_findings(found, histories)
@@ -93,145 +87,6 @@ def sweep(*, now: datetime | None = None, everyone: bool = False, user_ids=None)
     return outcome
 
 
-# --- Loading ----------------------------------------------------------------------
-
-
-def load_histories(user_ids, now: datetime) -> dict[int, History]:
-    days = settings.TRIAGE["history_days"]
-    # A day more than asked for, in UTC, covers the earliest local day of any zone.
-    since = now - timedelta(days=days + 1)
-
-    first_workout = (
-        Workout.objects.filter(user=OuterRef("user_id")).order_by("started_at").values("started_at")
-    )
-    profiles = (
-        Profile.objects.filter(user_id__in=user_ids)
-        .annotate(first_workout_at=Subquery(first_workout[:1]))
-        .values_list("user_id", "timezone", "daily_fluid_target_ml", "first_workout_at")
-    )
-    people = {
-        user_id: (ZoneInfo(zone), target, first_workout_at)
-        for user_id, zone, target, first_workout_at in profiles
-    }
-    zones = {user_id: person[0] for user_id, person in people.items()}
-
-    workouts = defaultdict(list)
-    for user_id, *fields in (
-        Workout.objects.filter(user_id__in=people, started_at__gte=since)
-        .order_by("started_at")
-        .values_list(
-            "user_id",
-            "id",
-            "started_at",
-            "duration_min",
-            "rpe",
-            "warmed_up",
-            "stretched_after",
-            "hot_conditions",
-        )
-    ):
-        entry_id, started_at, *rest = fields
-        workouts[user_id].append(
-            WorkoutRecord(str(entry_id), started_at.astimezone(zones[user_id]), *rest)
-        )
-
-    episodes = defaultdict(list)
-    for user_id, *fields in (
-        TwitchEpisode.objects.filter(user_id__in=people, started_at__gte=since)
-        .order_by("started_at")
-        .values_list(
-            "user_id",
-            "id",
-            "started_at",
-            "duration_s",
-            "kind",
-            "body_region",
-            "side",
-            "pain",
-            "timing",
-            "count",
-            "weakness",
-            "sensation_change",
-            "muscle_loss",
-        )
-    ):
-        entry_id, started_at, *rest = fields
-        episodes[user_id].append(
-            EpisodeRecord(str(entry_id), started_at.astimezone(zones[user_id]), *rest)
-        )
-
-    fluid = daily_fluid_totals(zones, since)
-
-    histories = {}
-    for user_id, (zone, target, first_workout_at) in people.items():
-        today = now.astimezone(zone).date()
-        loaded_since = today - timedelta(days=days - 1)
-        histories[user_id] = History(
-            today=today,
-            loaded_since=loaded_since,
-            episodes=tuple(e for e in episodes[user_id] if e.day >= loaded_since),
-            workouts=tuple(w for w in workouts[user_id] if w.day >= loaded_since),
-            daily_fluid_ml={d: f.ml for d, f in fluid[user_id].items() if d >= loaded_since},
-            fluid_target_ml=target,
-            first_workout_day=first_workout_at.astimezone(zone).date()
-            if first_workout_at
-            else None,
-        )
-    return histories
-
-
-class LocalDate(Func):
-    """PostgreSQL: the calendar date of a timestamp in the zone another column names."""
-
-    template = "(timezone(%(expressions)s))::date"
-    output_field = DateField()
-
-    def __init__(self, timestamp, zone_name):
-        super().__init__(zone_name, timestamp)
-
-
-class DayFluid(NamedTuple):
-    ml: int
-    drinks: int
-
-
-def daily_fluid_totals(
-    zones: dict[int, ZoneInfo], since: datetime, until: datetime | None = None
-) -> dict[int, dict]:
-    """{user_id: {local date: DayFluid(ml, drinks)}}, summed by the database.
-
-    PostgreSQL converts each drink's time with its owner's zone in one query.
-    Other databases need the zone as a constant, so they run one query per
-    zone present in the batch.
-    """
-    totals = defaultdict(dict)
-    drinks = HydrationEntry.objects.filter(taken_at__gte=since)
-    if until is not None:
-        drinks = drinks.filter(taken_at__lt=until)
-    if connection.vendor == "postgresql":
-        queries = [
-            drinks.filter(user_id__in=zones).annotate(
-                day=LocalDate("taken_at", "user__profile__timezone")
-            )
-        ]
-    else:
-        users_by_zone = defaultdict(list)
-        for user_id, zone in zones.items():
-            users_by_zone[zone].append(user_id)
-        queries = [
-            drinks.filter(user_id__in=user_ids).annotate(day=TruncDate("taken_at", tzinfo=zone))
-            for zone, user_ids in users_by_zone.items()
-        ]
-    for query in queries:
-        for user_id, day, total, count in (
-            query.values("user_id", "day")
-            .annotate(total=Sum("volume_ml"), count=Count("id"))
-            .values_list("user_id", "day", "total", "count")
-        ):
-            totals[user_id][day] = DayFluid(total, count)
-    return totals
-
-
 # --- Saving -----------------------------------------------------------------------
 
 
@@ -247,8 +102,10 @@ def save_findings(found: dict[int, list[rules.Finding]], histories: dict) -> Out
     earliest = min(h.loaded_since for h in histories.values())
     # Flags that ended before the history loaded cannot overlap any finding.
     existing = defaultdict(lambda: defaultdict(list))
-    for flag in Flag.objects.filter(user_id__in=found, window_end__gte=earliest).order_by(
-        "window_start"
+    for flag in (
+        Flag.objects.filter(user_id__in=found, window_end__gte=earliest)
+        .exclude(status=FlagStatus.SUPERSEDED)
+        .order_by("window_start")
     ):
         existing[flag.user_id][flag.rule].append(flag)
 
@@ -258,14 +115,15 @@ def save_findings(found: dict[int, list[rules.Finding]], histories: dict) -> Out
         to_create += merged.created
         to_update += merged.updated
 
-    # ignore_conflicts: an evaluation of the same person running at the same
-    # moment may have just created the flag; the next evaluation updates it.
-    Flag.objects.bulk_create(to_create, ignore_conflicts=True)
+    # Updates first: a superseded flag frees its window for the flag taking its place.
     if to_update:
         now = timezone.now()
         for flag in to_update:
             flag.updated_at = now
         Flag.objects.bulk_update(to_update, FLAG_FIELDS_SET_BY_EVALUATION)
+    # ignore_conflicts: an evaluation of the same person running at the same
+    # moment may have just created the flag; the next evaluation updates it.
+    Flag.objects.bulk_create(to_create, ignore_conflicts=True)
     return Outcome(flags_created=len(to_create), flags_updated=len(to_update))
 
 

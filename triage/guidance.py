@@ -68,8 +68,52 @@ RETURNING_AFTER_INACTIVITY = Passage(
 WARM_UP_AND_STRETCH = Passage(
     "You should also warm up and stretch before any intense activity.", TWITCHING
 )
+HOT_WEATHER = Passage(
+    "Exercise, particularly in hot weather, can cause dehydration. When you sweat, you lose "
+    "both water and essential minerals. A lack of fluids and/or electrolytes can cause "
+    "muscles to spasm.",
+    TWITCHING,
+)
+# What the guidance names as known causes, for telling twitching "in the absence of
+# known causes" from the rest: a check-in that names one of these explains its day.
+KNOWN_CAUSES = Passage(
+    "There are many potential causes, including: … Overexertion … Dehydration … Fatigue … Anxiety",
+    TWITCHING,
+)
+RISK_FACTORS = Passage(
+    "You might be more susceptible to muscle twitching if you are: … Ill … "
+    "Taking certain medications",
+    TWITCHING,
+)
+CAFFEINE_STUDY = Passage(
+    "Prevalence and distribution of fasciculations in healthy adults: Effect of age, "
+    "caffeine consumption and exercise.",
+    TWITCHING,
+)
 
-# Advice: each sentence restates a passage above or the articles' self-care list.
+# The reassurance the guidance gives, quoted by flags that do not say to see a doctor.
+OCCASIONAL_TWITCH = Passage(
+    "The occasional twitch after exercising doesn’t require a doctor’s visit.", TWITCHING
+)
+RESOLVE_ON_THEIR_OWN = Passage(
+    "Spasms may occur during exercise, immediately after, or up to several hours later. "
+    "They should resolve on their own.",
+    TWITCHING,
+)
+CRAMPS_ARE_PAINFUL = Passage(
+    "They can also occur as cramps, more sustained and painful contractions.", TWITCHING
+)
+
+# --- Advice ---------------------------------------------------------------------
+# Each sentence restates a passage above or the articles' self-care list.
+# "Serious condition" and "nervous disorders" are the guidance's words for when to
+# see a doctor, and appear in see-a-doctor advice only; the rest says, as plainly,
+# what the guidance says about not worrying (REASSURANCE), and what would change it.
+
+REASSURANCE = (
+    "The guidance says the occasional twitch after exercising doesn't require a doctor's "
+    "visit, and that spasms should resolve on their own."
+)
 RELIEVE_A_CRAMP = (
     "To relieve it, the guidance says: stop the activity that led to the cramp, gently "
     "stretch or massage the muscle, and apply heat."
@@ -78,61 +122,81 @@ DOCTOR_WILL_ASK = (
     "Your log answers what a doctor will ask about: the location, duration, frequency "
     "and onset of the twitching, and other symptoms."
 )
+
+# recurring_episodes
+WATCH_KEEPS_COMING_BACK = (
+    REASSURANCE + " Keep logging each episode: if it keeps coming back, the guidance says "
+    "to see your doctor."
+)
 SEE_A_DOCTOR_KEEPS_COMING_BACK = (
     "The guidance says a twitch or spasm that keeps coming back can be a sign of a "
     "serious condition: see your doctor. " + DOCTOR_WILL_ASK
 )
-WATCH_KEEPS_COMING_BACK = (
-    "The guidance says a twitch or spasm that keeps coming back can be a sign of a "
-    "serious condition. Keep logging each episode; if it keeps coming back, see your doctor."
-)
+# long_episode
 LONGER_THAN_USUAL = (
-    "The guidance says cramps last from a few seconds to 15 minutes; this was longer. "
+    "The guidance says cramps last from a few seconds to 15 minutes; this one was longer, "
+    "and it also says spasms should resolve on their own. "
     + RELIEVE_A_CRAMP
-    + " If it lasts a long time or keeps coming back, see your doctor."
+    + " If a cramp lasts this long again, or keeps coming back, it says to see your doctor."
 )
 SEE_A_DOCTOR_LONG = (
-    "The guidance says a twitch or spasm that lasts a long time can be a sign of a "
-    "serious condition: see your doctor. " + DOCTOR_WILL_ASK
+    "The guidance says a twitch or spasm that lasts a long time or keeps coming back can be "
+    "a sign of a serious condition: see your doctor. " + DOCTOR_WILL_ASK
 )
+# persistent_twitching
 SEE_A_DOCTOR_LONG_TERM = (
     "The guidance says to see a doctor to rule out nervous disorders when muscles "
     "twitch frequently over the long term. " + DOCTOR_WILL_ASK
 )
+# red_flag_symptoms
 WATCH_SYMPTOMS = (
-    "The guidance lists weakness, a loss of or change in sensation and a loss of muscle "
-    "size as reasons to see a doctor when muscles twitch frequently. If twitching keeps "
-    "happening with these symptoms, see your doctor."
+    REASSURANCE + " It lists weakness, a loss of or change in sensation and a loss of "
+    "muscle size as reasons to see a doctor when muscles twitch frequently: if you twitch "
+    "often, or the symptom comes back, see your doctor."
 )
 SEE_A_DOCTOR_SYMPTOMS = (
     "The guidance says to see a doctor to rule out nervous disorders when muscles twitch "
     "frequently together with weakness, a change in sensation or a loss of muscle size. "
     + DOCTOR_WILL_ASK
 )
-CONTACT_YOUR_DOCTOR_PAIN = (
-    "The guidance says to contact your doctor after severe pain like a muscle explosion. "
+# severe_pain
+WATCH_PAINFUL = (
+    "The guidance describes cramps as sustained and painful contractions, and says spasms "
+    "should resolve on their own. "
     + RELIEVE_A_CRAMP
+    + " It says to contact your doctor after severe pain like a muscle explosion, and when "
+    "a spasm lasts a long time or keeps coming back: if cramps this painful come back, see "
+    "your doctor."
 )
+CONTACT_YOUR_DOCTOR_PAIN = (
+    "The guidance says to contact your doctor after severe pain like a muscle explosion, "
+    "and that a spasm that lasts a long time or keeps coming back can be a sign of a serious "
+    "condition. " + RELIEVE_A_CRAMP + " " + DOCTOR_WILL_ASK
+)
+# load_spike and return_after_break
 GRADUAL_PROGRESSION = (
     "The guidance says to increase exercise difficulty incrementally, not exponentially: "
     "don't add too much weight or too much time at once, because sudden changes in "
-    "intensity can overtax muscles not yet used to them."
-)
-DRINK_PLENTY = (
-    "The guidance names a lack of fluids and minerals, especially after heavy sweating or "
-    "exercising dehydrated, as a cause of spasms and twitching, and advises drinking "
-    "plenty of fluids."
-)
-SPEAK_TO_YOUR_DOCTOR_UNKNOWN = (
-    "The guidance says that if your muscles often twitch in the absence of known causes, "
-    "you should speak to your doctor. " + DOCTOR_WILL_ASK
+    "intensity can overtax muscles not yet used to them. " + REASSURANCE
 )
 EASE_BACK_IN = (
     "The guidance names returning to training after a period of inactivity as a risk "
     "factor for spasms, and says to increase exercise difficulty incrementally, not "
-    "exponentially."
+    "exponentially. " + REASSURANCE
 )
+# dehydration_risk
+DRINK_PLENTY = (
+    "The guidance names a lack of fluids and minerals, especially in hot weather, after "
+    "heavy sweating or exercising dehydrated, as a cause of spasms and twitching, and "
+    "advises drinking plenty of fluids. " + REASSURANCE
+)
+# unexplained_twitching
+SPEAK_TO_YOUR_DOCTOR_UNKNOWN = (
+    "The guidance says that if your muscles often twitch in the absence of known causes, "
+    "you should speak to your doctor. " + DOCTOR_WILL_ASK
+)
+# no_warmup_pattern
 WARM_UP = (
     "The guidance says to warm up and stretch before any intense activity, and to stretch "
-    "before and after exercise."
+    "before and after exercise. " + REASSURANCE
 )

@@ -45,6 +45,7 @@ class WorkoutRecord(NamedTuple):
     warmed_up: bool = False
     stretched_after: bool = False
     hot_conditions: bool = False
+    kind: str = "other"
 
     @property
     def day(self) -> date:
@@ -53,6 +54,17 @@ class WorkoutRecord(NamedTuple):
     @property
     def load(self) -> int:
         return self.rpe * self.duration_min
+
+
+class CheckinRecord(NamedTuple):
+    """A day's check-in: the context behind its twitches (numbers may be missing)."""
+
+    day: date
+    sleep_hours: float | None = None
+    caffeine_mg: int | None = None
+    stress: int | None = None  # 0-10
+    ill: bool = False
+    new_medication: bool = False
 
 
 @dataclass(frozen=True)
@@ -64,11 +76,23 @@ class History:
     loaded_since: date
     episodes: tuple[EpisodeRecord, ...] = ()
     workouts: tuple[WorkoutRecord, ...] = ()
-    # Total fluid per local day, only for days with at least one drink logged.
+    # Total fluid per local day, only for days with at least one drink logged,
+    # and how many drinks made it.
     daily_fluid_ml: dict[date, int] = field(default_factory=dict)
+    daily_drinks: dict[date, int] = field(default_factory=dict)
     fluid_target_ml: int = 2000
     # The day of the athlete's first workout ever (it may precede `workouts`).
     first_workout_day: date | None = None
+    checkins: tuple[CheckinRecord, ...] = ()
+
+    @cached_property
+    def workout_days(self) -> list[date]:
+        """Each workout's local day, in order: for finding the last one before a day."""
+        return [workout.day for workout in self.workouts]
+
+    @cached_property
+    def checkin_on(self) -> dict[date, CheckinRecord]:
+        return {checkin.day: checkin for checkin in self.checkins}
 
     @cached_property
     def workout_timestamps(self) -> list[float]:

@@ -16,6 +16,7 @@ import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 ACUTE_DAYS = 7
 CHRONIC_DAYS = 28
@@ -112,19 +113,61 @@ def strain(series: Sequence[float]) -> float | None:
     return sum(series[-ACUTE_DAYS:]) * week_monotony
 
 
-def week_over_week_change(series: Sequence[float]) -> float | None:
-    """% change of the last 7 days' total load against the 7 days before.
+def change_pct(this: float, before: float) -> float | None:
+    """% change from `before` to `this`; None when `before` is 0 (any training after
+    a week off would be an infinite increase). Every "x % more than" of the app."""
+    if not before:
+        return None
+    return (this - before) / before * 100
 
-    None without 14 days of history, and when the earlier week is 0 (any
-    training after a week off would be an infinite increase).
-    """
+
+def week_over_week_change(series: Sequence[float]) -> float | None:
+    """% change of the last 7 days' total load against the 7 days before; None
+    without 14 days of history."""
     if len(series) < 2 * ACUTE_DAYS:
         return None
-    this_week = sum(series[-ACUTE_DAYS:])
-    last_week = sum(series[-2 * ACUTE_DAYS : -ACUTE_DAYS])
-    if not last_week:
-        return None
-    return (this_week - last_week) / last_week * 100
+    return change_pct(sum(series[-ACUTE_DAYS:]), sum(series[-2 * ACUTE_DAYS : -ACUTE_DAYS]))
+
+
+@dataclass(frozen=True)
+class CalendarWeek:
+    """A Monday-to-Sunday week of a daily load series."""
+
+    monday: date
+    load: float
+    # The days of the week the series covers: 7, or fewer for a week it starts
+    # or ends in (the current week, so far).
+    days: int
+
+    @property
+    def whole(self) -> bool:
+        return self.days == 7
+
+
+def calendar_weeks(start: date, series: Sequence[float]) -> list[CalendarWeek]:
+    """The series (daily loads from `start`) summed by calendar week, oldest first."""
+    weeks: list[CalendarWeek] = []
+    monday = start - timedelta(days=start.weekday())
+    first = 0  # index of this week's first day in the series
+    while first < len(series):
+        last = min(first + 7 - (start.weekday() if not weeks else 0), len(series))
+        weeks.append(CalendarWeek(monday, sum(series[first:last]), last - first))
+        monday += timedelta(days=7)
+        first = last
+    return weeks
+
+
+def usual_weeks(weeks: Sequence[CalendarWeek], count: int) -> list[float | None]:
+    """For each week, the athlete's usual week before it: the median load of the
+    last `count` whole weeks before it that had any training, so that a holiday
+    neither lowers the usual nor counts as one. None until there are `count`."""
+    usual: list[float | None] = []
+    trained: list[float] = []
+    for week in weeks:
+        usual.append(statistics.median(trained[-count:]) if len(trained) >= count else None)
+        if week.whole and week.load > 0:
+            trained.append(week.load)
+    return usual
 
 
 def zone(acwr: float | None) -> str | None:

@@ -4,14 +4,25 @@ import uuid
 from datetime import date
 
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.db.models import F, Q
+from django.utils import timezone
 
 from logbook.models import choices_constraint
-from triage.rules import RULE_TITLES, Rule, Severity
+from triage import flag_merge
+from triage.flag_merge import FlagLife
+from triage.rules import RULE_TITLES, RULES_VERSION, Rule, Severity
 
 
 class FlagQuerySet(models.QuerySet):
+    def awaiting_review(self):
+        return self.filter(status__in=flag_merge.AWAITING_REVIEW)
+
+    def unseen(self):
+        """Awaiting review and not yet marked seen by the athlete: the banner's."""
+        return self.awaiting_review().filter(seen_at__isnull=True)
+
     def with_shared_notes(self):
         """Prefetch, as `shared_reviews`, the reviews whose notes the athlete may read."""
         return self.prefetch_related(
@@ -24,18 +35,27 @@ class FlagQuerySet(models.QuerySet):
 
 
 class FlagStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    """Where a flag stands with the reviewers. (The athlete's "seen" is seen_at.)"""
+
+    OPEN = flag_merge.OPEN, "Open"
     REVIEWED = "reviewed", "Reviewed"
     DISMISSED = "dismissed", "Dismissed"
-    ESCALATED = "escalated", "Escalated"
+    ESCALATED = flag_merge.ESCALATED, "Escalated"
+    SUPERSEDED = flag_merge.SUPERSEDED, "Superseded by new rules"
 
 
-class Flag(models.Model):
+def current_rules_version() -> int:
+    return RULES_VERSION
+
+
+class Flag(FlagLife, models.Model):
     """A concerning pattern in one athlete's log, with its evidence.
 
     One flag per rule and window: evaluating again updates the flag's evidence
-    rather than adding another. Its severity only rises while it is open.
+    rather than adding another. Its severity only rises. Its state changes are
+    its own methods: the athlete marks it seen (mark_seen), a reviewer decides
+    (decide), an evaluation reopens or supersedes it (FlagLife). Acknowledging
+    a flag does not take it off the reviewers' queue.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -53,6 +73,10 @@ class Flag(models.Model):
     advice = models.TextField()
     source = models.TextField()
     status = models.CharField(max_length=16, choices=FlagStatus.choices, default=FlagStatus.OPEN)
+    # When the athlete marked it seen ("I've seen this"); cleared when it says something new.
+    seen_at = models.DateTimeField(null=True, blank=True)
+    # The rules that raised it, or last found it still holds (triage.rules.RULES_VERSION).
+    rules_version = models.PositiveSmallIntegerField(default=current_rules_version)
     # The severity as a number, kept by the database, so queues can sort worst first.
     severity_rank = models.GeneratedField(
         expression=models.Case(
@@ -70,8 +94,12 @@ class Flag(models.Model):
     class Meta:
         ordering = ["-window_end", "-created_at"]
         constraints = [
+            # Superseded flags are kept as they were, and may share a window start
+            # with the flag that took their place.
             models.UniqueConstraint(
-                fields=["user", "rule", "window_start"], name="flag_one_per_rule_and_window"
+                fields=["user", "rule", "window_start"],
+                condition=~Q(status=flag_merge.SUPERSEDED),
+                name="flag_one_per_rule_and_window",
             ),
             models.CheckConstraint(
                 condition=Q(window_end__gte=F("window_start")), name="flag_window_in_order"
@@ -89,6 +117,42 @@ class Flag(models.Model):
     def __str__(self):
         title = RULE_TITLES[Rule(self.rule)].capitalize()
         return f"{title} ({self.get_severity_display()}) for {self.user}, from {self.window_start}"
+
+    @property
+    def sees_doctor(self) -> bool:
+        return Severity(self.severity).sees_doctor
+
+    @property
+    def severity_label(self) -> str:
+        return Severity(self.severity).label
+
+    def mark_seen(self) -> None:
+        """The athlete has read it. It stays on the reviewers' queue."""
+        if self.seen_at is None:
+            self.seen_at = timezone.now()
+            self.save(update_fields=["seen_at", "updated_at"])
+
+    def decide(self, reviewer, decision: str, note: str = "", shared: bool = False):
+        """A reviewer's decision: the flag takes it as its status, and a FlagReview
+        records who decided what and why. Escalating and dismissing need a note;
+        a note may be shared with the athlete."""
+        decision = Decision(decision)
+        note = note.strip()
+        if decision in NOTE_REQUIRED and not note:
+            raise ValidationError({"note": f"{decision.label} needs a note saying why."})
+        with transaction.atomic():
+            locked = Flag.objects.select_for_update().get(pk=self.pk)
+            review = FlagReview.objects.create(
+                flag=locked,
+                reviewer=reviewer,
+                from_status=locked.status,
+                to_status=decision.value,
+                note=note,
+                shared_with_athlete=shared and bool(note),
+            )
+            locked.status = self.status = decision.value
+            locked.save(update_fields=["status", "updated_at"])
+        return review
 
 
 class Decision(models.TextChoices):

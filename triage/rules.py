@@ -2,36 +2,51 @@
 
 Every rule reads one athlete's History and returns Findings: what was seen
 (with the numbers), over which days, what the guidance says about it, and the
-passage it rests on. A rule never predicts and never diagnoses.
+passage it rests on. A rule never predicts and never diagnoses. Its
+thresholds are in settings.TRIAGE, each beside the sentence of the guidance it
+comes from, or marked as a product decision where the guidance gives no number.
 
 Conventions shared by the rules:
 
 - "Within N days" means N calendar days in the athlete's time zone, both ends
-  included: 3 episodes on the 1st, 4th and 7th are within 7 days; 3 on the
-  1st, 4th and 8th are not.
-- A rule counts entries. A run of twitches logged as one entry (count > 1) is
-  one episode; its count is shown in the evidence.
+  included: days on the 1st, 4th and 7th are within 7 days; on the 1st, 4th
+  and 8th they are not.
+- Rules about how often something happens count days, not entries: a run of
+  twitches logged as one entry, or as ten, is one day (its count shows in the
+  evidence).
 - A rule's hits that overlap in time merge into one finding, which takes the
   highest severity among them. So a rule never reports overlapping windows,
   and a pattern that goes on keeps one finding whose window grows.
 - Load rules stay quiet until 28 days of training history exist.
+- Words: "serious condition" and "nervous disorders" are the guidance's words
+  for when to see a doctor, and only see-a-doctor findings use them; the others
+  say what the guidance says about not worrying, and what would change it.
 """
 
 import bisect
+import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from itertools import pairwise
+from typing import NamedTuple
 
 from logbook import wording
-from triage import guidance
+from triage import guidance, metrics
 from triage.history import EpisodeRecord, History, WorkoutRecord, days_between, window
-from triage.metrics import daily_metrics
+
+# The version of the rules. Bump it when a change means that flags raised before
+# may no longer hold: each athlete's next evaluation then keeps the flags the
+# rules still support and closes the others as superseded (triage/flag_merge.py).
+# 2: issue 10's recalibration, measured on simulated populations.
+RULES_VERSION = 2
 
 
 class Severity(StrEnum):
+    """How much a finding asks of the athlete; the one place that says so."""
+
     INFO = "info"
     WATCH = "watch"
     SEE_DOCTOR = "see_doctor"
@@ -40,6 +55,28 @@ class Severity(StrEnum):
     @property
     def rank(self) -> int:
         return list(Severity).index(self)
+
+    @property
+    def label(self) -> str:
+        """How the app names it to the athlete."""
+        return SEVERITY_LABELS[self]
+
+    @property
+    def sees_doctor(self) -> bool:
+        """Whether the guidance says to see a doctor about it."""
+        return self.rank >= Severity.SEE_DOCTOR.rank
+
+    @classmethod
+    def doctor_levels(cls) -> list[str]:
+        return [severity.value for severity in cls if severity.sees_doctor]
+
+
+SEVERITY_LABELS = {
+    Severity.INFO: "For your information",
+    Severity.WATCH: "Watch",
+    Severity.SEE_DOCTOR: "See a doctor",
+    Severity.URGENT: "Urgent",
+}
 
 
 class Rule(StrEnum):
@@ -62,7 +99,7 @@ RULE_TITLES = {
     Rule.RED_FLAG_SYMPTOMS: "twitching with weakness or a change in sensation",
     Rule.SEVERE_PAIN: "severe pain",
     Rule.LOAD_SPIKE: "a sharp rise in training load",
-    Rule.DEHYDRATION_RISK: "episodes after days short of fluid",
+    Rule.DEHYDRATION_RISK: "episodes after hot or dry days",
     Rule.UNEXPLAINED_TWITCHING: "twitching without a known cause",
     Rule.RETURN_AFTER_BREAK: "a heavy return after a break",
     Rule.NO_WARMUP_PATTERN: "episodes after workouts without a warm-up",
@@ -73,28 +110,40 @@ RULE_TITLES = {
 class Thresholds:
     """The numbers the rules use; settings.TRIAGE holds their values."""
 
-    recurring_watch_episodes: int
     recurring_watch_days: int
-    recurring_doctor_episodes: int
+    recurring_watch_window: int
     recurring_doctor_days: int
+    recurring_doctor_window: int
     long_cramp_minutes: int
+    long_cramp_repeats: int
+    long_cramp_repeat_window: int
     long_episode_minutes: int
     persistent_episode_days: int
     persistent_span_days: int
     persistent_lookback_days: int
-    red_flag_frequent_episodes: int
-    red_flag_frequent_days: int
-    severe_pain: int
+    symptom_frequent_days: int
+    symptom_frequent_window: int
+    symptom_repeat_window: int
+    painful: int
+    painful_repeats: int
+    painful_repeat_window: int
     min_load_history_days: int
-    acwr_spike: float
-    week_increase_pct: float
+    usual_weeks: int
+    week_jump_ratio: float
+    ramp_weeks: int
+    ramp_each_over_usual: float
+    ramp_mean_over_usual: float
+    ramp_last_over_usual: float
     week_min_load: float
     after_workout_hours: int
     dehydration_episodes: int
     dehydration_days: int
-    unexplained_episodes: int
     unexplained_days: int
-    unexplained_no_workout_hours: int
+    unexplained_window: int
+    unexplained_training_days: int
+    known_cause_stress: int
+    known_cause_caffeine_mg: int
+    known_cause_caffeine_ratio: float
     break_days: int
     no_warmup_episodes: int
     no_warmup_days: int
@@ -130,35 +179,55 @@ class Hit:
     figures: dict = field(default_factory=dict)
 
     @classmethod
-    def of_run(cls, run: tuple[EpisodeRecord, ...], severity: Severity, **more) -> "Hit":
-        """A hit spanning a run of episodes, from the first one's day to the last one's."""
-        return cls(run[0].day, run[-1].day, severity, episodes=run, **more)
+    def of_days(cls, days: Sequence["EpisodeDay"], severity: Severity, **more) -> "Hit":
+        """A hit spanning a run of episode days, from the first to the last."""
+        episodes = tuple(e for d in days for e in d.episodes)
+        return cls(days[0].day, days[-1].day, severity, episodes=episodes, **more)
+
+
+class EpisodeDay(NamedTuple):
+    """The episodes of one calendar day: what rules about frequency count."""
+
+    day: date
+    episodes: tuple[EpisodeRecord, ...]
+
+
+def by_day(episodes: Iterable[EpisodeRecord]) -> list[EpisodeDay]:
+    days: list[EpisodeDay] = []
+    for episode in episodes:
+        if days and days[-1].day == episode.day:
+            days[-1] = EpisodeDay(episode.day, (*days[-1].episodes, episode))
+        else:
+            days.append(EpisodeDay(episode.day, (episode,)))
+    return days
 
 
 # --- The rules ------------------------------------------------------------------
 
 
 def recurring_episodes(history: History, t: Thresholds) -> list[Finding]:
-    """Episodes in one body region that keep coming back.
+    """Episodes in one body region that keep coming back, counted in days.
 
-    watch: >= 3 within 7 days. see_doctor: >= 6 within 14 days.
+    watch: on >= 3 days within 7. see_doctor: on >= 6 days within 14.
     """
     hits = []
     for region_episodes in by_region(history.episodes).values():
-        for at_least, days, severity in [
-            (t.recurring_watch_episodes, t.recurring_watch_days, Severity.WATCH),
-            (t.recurring_doctor_episodes, t.recurring_doctor_days, Severity.SEE_DOCTOR),
+        days = by_day(region_episodes)
+        for at_least, within, severity in [
+            (t.recurring_watch_days, t.recurring_watch_window, Severity.WATCH),
+            (t.recurring_doctor_days, t.recurring_doctor_window, Severity.SEE_DOCTOR),
         ]:
-            hits += [Hit.of_run(run, severity) for run in runs(region_episodes, at_least, days)]
+            hits += [Hit.of_days(run, severity) for run in runs(days, at_least, within)]
 
     def describe(group: Hit) -> str:
         parts = []
         for region, episodes in by_region(group.episodes).items():
             first, last = episodes[0].day, episodes[-1].day
             parts.append(
-                f"{len(episodes)} episodes in the {region_name(region)} in "
-                f"{plural(days_between(first, last), 'day')} ({format_span(first, last)}): "
-                f"{describe_kinds(episodes)}."
+                f"Episodes in the {wording.region(region)} on "
+                f"{wording.plural(len(by_day(episodes)), 'day')} within "
+                f"{wording.plural(days_between(first, last), 'day')} "
+                f"({wording.span(first, last)}): {wording.kinds(episodes)}."
             )
         return " ".join(parts)
 
@@ -170,24 +239,37 @@ def recurring_episodes(history: History, t: Thresholds) -> list[Finding]:
             Severity.WATCH: guidance.WATCH_KEEPS_COMING_BACK,
             Severity.SEE_DOCTOR: guidance.SEE_A_DOCTOR_KEEPS_COMING_BACK,
         },
-        source=guidance.KEEPS_COMING_BACK,
+        source={
+            Severity.WATCH: guidance.OCCASIONAL_TWITCH,
+            Severity.SEE_DOCTOR: guidance.KEEPS_COMING_BACK,
+        },
     )
 
 
 def long_episode(history: History, t: Thresholds) -> list[Finding]:
-    """A cramp or spasm longer than 15 minutes (watch); any episode longer than 60 (see_doctor)."""
-    hits = []
-    for episode in history.episodes:
-        if episode.duration_s > t.long_episode_minutes * 60:
-            hits.append(Hit(episode.day, episode.day, Severity.SEE_DOCTOR, episodes=(episode,)))
-        elif episode.kind in ("cramp", "spasm") and episode.duration_s > t.long_cramp_minutes * 60:
-            hits.append(Hit(episode.day, episode.day, Severity.WATCH, episodes=(episode,)))
+    """A cramp or spasm longer than 15 minutes (watch); a second such day within
+    28 days, or any episode longer than 60 minutes (see_doctor)."""
+    long_days = by_day(
+        e
+        for e in history.episodes
+        if e.kind in ("cramp", "spasm", "severe") and e.duration_s > t.long_cramp_minutes * 60
+    )
+    hits = [Hit.of_days([d], Severity.WATCH) for d in long_days]
+    hits += [
+        Hit.of_days(run, Severity.SEE_DOCTOR)
+        for run in runs(long_days, t.long_cramp_repeats, t.long_cramp_repeat_window)
+    ]
+    hits += [
+        Hit(e.day, e.day, Severity.SEE_DOCTOR, episodes=(e,))
+        for e in history.episodes
+        if e.duration_s > t.long_episode_minutes * 60
+    ]
 
     def describe(group: Hit) -> str:
         return " ".join(
-            f"{a_kind(episode).capitalize()} in the {where(episode)} on {format_day(episode.day)} "
-            f"lasted {wording.duration(episode.duration_s)}."
-            for episode in group.episodes
+            f"{wording.a_kind(e.kind).capitalize()} in the {where(e)} on "
+            f"{wording.day(e.day)} lasted {wording.duration(e.duration_s)}."
+            for e in group.episodes
         )
 
     return findings(
@@ -238,11 +320,10 @@ def persistent_twitching(history: History, t: Thresholds) -> list[Finding]:
     ]
 
     def describe(group: Hit) -> str:
-        distinct_days = len({episode.day for episode in group.episodes})
         return (
-            f"Episodes on {distinct_days} different days over "
-            f"{plural(days_between(group.start, group.end), 'day')} "
-            f"({format_span(group.start, group.end)}): {describe_kinds(group.episodes)}."
+            f"Episodes on {len(by_day(group.episodes))} different days over "
+            f"{wording.plural(days_between(group.start, group.end), 'day')} "
+            f"({wording.span(group.start, group.end)}): {wording.kinds(group.episodes)}."
         )
 
     return findings(
@@ -255,33 +336,51 @@ def persistent_twitching(history: History, t: Thresholds) -> list[Finding]:
 
 
 def red_flag_symptoms(history: History, t: Thresholds) -> list[Finding]:
-    """An episode with weakness, sensation change or muscle loss (watch); the same
-    with >= 3 episodes within 14 days (see_doctor: frequent twitching with them)."""
-    hits = [
-        Hit(episode.day, episode.day, Severity.WATCH, episodes=(episode,))
-        for episode in history.episodes
-        if episode.has_red_flag_symptom
+    """Twitching with weakness, a change in sensation or a loss of muscle size.
+
+    see_doctor, as the guidance's own sentence reads ("if your muscles
+    frequently twitch and you experience any of the following symptoms"):
+    - frequent twitching alongside a symptom: episodes on >= 3 days within 14,
+      one of them with a symptom;
+    - a symptom that comes back: on a second day within 28;
+    - any loss of muscle size.
+    watch: a symptom once, without frequent twitching (say, after one cramp).
+    """
+    days = by_day(history.episodes)
+    with_symptoms = [d for d in days if any(e.has_red_flag_symptom for e in d.episodes)]
+    hits = [Hit.of_days([d], Severity.WATCH) for d in with_symptoms]
+    hits += [
+        Hit.of_days(run, Severity.SEE_DOCTOR)
+        for run in runs(
+            days,
+            t.symptom_frequent_days,
+            t.symptom_frequent_window,
+            including=lambda d: any(e.has_red_flag_symptom for e in d.episodes),
+        )
     ]
-    for run in runs(
-        history.episodes,
-        t.red_flag_frequent_episodes,
-        t.red_flag_frequent_days,
-        including=lambda episode: episode.has_red_flag_symptom,
-    ):
-        hits.append(Hit.of_run(run, Severity.SEE_DOCTOR))
+    hits += [
+        Hit.of_days(run, Severity.SEE_DOCTOR)
+        for run in runs(with_symptoms, 2, t.symptom_repeat_window)
+    ]
+    hits += [
+        Hit.of_days([d], Severity.SEE_DOCTOR)
+        for d in with_symptoms
+        if any(e.muscle_loss for e in d.episodes)
+    ]
 
     def describe(group: Hit) -> str:
-        with_symptoms = [e for e in group.episodes if e.has_red_flag_symptom]
         text = " ".join(
-            f"{a_kind(e).capitalize()} in the {where(e)} on {format_day(e.day)} came with "
-            f"{symptoms(e)}."
-            for e in with_symptoms
+            f"{wording.a_kind(e.kind).capitalize()} in the {where(e)} on {wording.day(e.day)} "
+            f"came with {wording.and_list(wording.symptom_names(e))}."
+            for e in group.episodes
+            if e.has_red_flag_symptom
         )
-        if group.severity == Severity.SEE_DOCTOR:
+        episode_days = len(by_day(group.episodes))
+        if episode_days > 1:
             text += (
-                f" {len(group.episodes)} episodes in "
-                f"{plural(days_between(group.start, group.end), 'day')} "
-                f"({format_span(group.start, group.end)})."
+                f" Episodes on {wording.plural(episode_days, 'day')} within "
+                f"{wording.plural(days_between(group.start, group.end), 'day')} "
+                f"({wording.span(group.start, group.end)})."
             )
         return text
 
@@ -293,21 +392,36 @@ def red_flag_symptoms(history: History, t: Thresholds) -> list[Finding]:
             Severity.WATCH: guidance.WATCH_SYMPTOMS,
             Severity.SEE_DOCTOR: guidance.SEE_A_DOCTOR_SYMPTOMS,
         },
-        source=guidance.TWITCHING_WITH_SYMPTOMS,
+        source={
+            Severity.WATCH: guidance.OCCASIONAL_TWITCH,
+            Severity.SEE_DOCTOR: guidance.TWITCHING_WITH_SYMPTOMS,
+        },
     )
 
 
 def severe_pain(history: History, t: Thresholds) -> list[Finding]:
-    """A severe spasm (a "muscle explosion"), or any episode with pain >= 8."""
-    hits = [
-        Hit(episode.day, episode.day, Severity.SEE_DOCTOR, episodes=(episode,))
-        for episode in history.episodes
-        if episode.kind == "severe" or episode.pain >= t.severe_pain
+    """A severe spasm, a "muscle explosion" (see_doctor: "contact your doctor").
+
+    A painful ordinary episode, pain 8/10 or more, is watch on its own: cramps
+    are "sustained and painful contractions". It is see_doctor when it is also
+    long (over 15 minutes), or when painful days come back (a second within 28).
+    """
+    explosions = [e for e in history.episodes if e.kind == "severe"]
+    painful = [e for e in history.episodes if e.kind != "severe" and e.pain >= t.painful]
+    painful_days = by_day(painful)
+    hits = [Hit(e.day, e.day, Severity.SEE_DOCTOR, episodes=(e,)) for e in explosions]
+    for d in painful_days:
+        long = any(e.duration_s > t.long_cramp_minutes * 60 for e in d.episodes)
+        hits.append(Hit.of_days([d], Severity.SEE_DOCTOR if long else Severity.WATCH))
+    hits += [
+        Hit.of_days(run, Severity.SEE_DOCTOR)
+        for run in runs(painful_days, t.painful_repeats, t.painful_repeat_window)
     ]
 
     def describe(group: Hit) -> str:
         return " ".join(
-            f"{a_kind(e).capitalize()} in the {where(e)} on {format_day(e.day)}, pain {e.pain}/10."
+            f"{wording.a_kind(e.kind).capitalize()} in the {where(e)} on {wording.day(e.day)}, "
+            f"pain {e.pain}/10, {wording.duration(e.duration_s)}."
             for e in group.episodes
         )
 
@@ -315,69 +429,112 @@ def severe_pain(history: History, t: Thresholds) -> list[Finding]:
         Rule.SEVERE_PAIN,
         hits,
         describe,
-        advice={Severity.SEE_DOCTOR: guidance.CONTACT_YOUR_DOCTOR_PAIN},
-        source=guidance.SEVERE_PAIN,
+        advice={
+            Severity.WATCH: guidance.WATCH_PAINFUL,
+            Severity.SEE_DOCTOR: guidance.CONTACT_YOUR_DOCTOR_PAIN,
+        },
+        source={
+            Severity.WATCH: guidance.CRAMPS_ARE_PAINFUL,
+            Severity.SEE_DOCTOR: guidance.SEVERE_PAIN,
+        },
     )
 
 
 def load_spike(history: History, t: Thresholds) -> list[Finding]:
     """Training increased sharply rather than incrementally (watch).
 
-    On any day with 28 days of history behind it: the coupled acute:chronic
-    ratio is >= 1.5, or the last 7 days' load is >= 30 % above the 7 days
-    before, both weeks being >= 300 AU. The window is the 7 days to that day.
+    Calendar weeks (Monday to Sunday, on the athlete's clock) are compared with
+    the athlete's usual week: the median of the 4 whole weeks before that had
+    any training, so that a holiday neither lowers the usual nor counts as one.
+    - a jump: a week (the current one too, so far) of 2 times the usual week;
+    - a sustained rise: three weeks running, each at least 1.2 times the usual
+      week before them, together 1.4 times on average, the last 1.5 times.
+    Both need weeks of 300 AU or more and 28 days of training history before
+    them. A week straight after 14 days or more without training is a return
+    from a break, which return_after_break reads. The acute:chronic ratio is shown as
+    context, and decides nothing.
+
+    A single heavy week of one and a half times the usual is ordinary for a
+    recreational athlete (a 5-session week among 3-session ones); simulated
+    healthy athletes have one in twenty weeks like it. Doubling in a week, or
+    three heavy weeks that keep climbing, is what the guidance's "not
+    exponentially" is about.
     """
     start, series = history.load_series()
-    workouts_on = defaultdict(list)
-    for workout in history.workouts:
-        workouts_on[workout.day].append(workout)
+    if not series:
+        return []
+    weeks = metrics.calendar_weeks(start, series)
+    usual_before = metrics.usual_weeks(weeks, t.usual_weeks)
     hits = []
-    for index, day_metrics in enumerate(daily_metrics(series)):
-        if index + 1 < t.min_load_history_days:
+
+    def enough_history(week: metrics.CalendarWeek) -> bool:
+        return (week.monday - start).days >= t.min_load_history_days
+
+    def hit(first: metrics.CalendarWeek, last: metrics.CalendarWeek, usual, shown, kind):
+        end = min(last.monday + timedelta(days=6), history.today)
+        acwr = metrics.coupled_acwr(series[: (end - start).days + 1])
+        figures = {
+            "kind": kind,
+            "week_start": last.monday.isoformat(),
+            "week_load": round(last.load),
+            "week_days": last.days,
+            "usual_week_load": round(usual),
+            "times_usual": round(last.load / usual, 2),
+            "weeks": [round(w.load) for w in shown],
+            "acwr": rounded(acwr),
+        }
+        workouts = tuple(w for w in history.workouts if first.monday <= w.day <= end)
+        return Hit(first.monday, end, Severity.WATCH, workouts=workouts, figures=figures)
+
+    def after_a_break(week: metrics.CalendarWeek) -> bool:
+        """Straight after >= 14 days without training: return_after_break's to read."""
+        before = bisect.bisect_left(history.workout_days, week.monday) - 1
+        if before < 0:
+            return False
+        return (week.monday - history.workout_days[before]).days - 1 >= t.break_days
+
+    for index, week in enumerate(weeks):
+        if index == 0 or week.load < t.week_min_load or after_a_break(week):
             continue
-        day = start + timedelta(days=index)
-        this_week = sum(series[index - 6 : index + 1])
-        last_week = sum(series[index - 13 : index - 6])
-        change = (this_week - last_week) / last_week * 100 if last_week else None
-        ratio_spike = day_metrics.acwr is not None and day_metrics.acwr >= t.acwr_spike
-        week_jump = (
-            change is not None
-            and change >= t.week_increase_pct
-            and min(this_week, last_week) >= t.week_min_load
-        )
-        if ratio_spike or week_jump:
-            week_start, _ = window(7, day)
-            workouts = tuple(
-                w for offset in range(7) for w in workouts_on[week_start + timedelta(days=offset)]
-            )
-            figures = {
-                "date": day.isoformat(),
-                "acwr": rounded(day_metrics.acwr),
-                "acute_load": rounded(day_metrics.acute),
-                "chronic_load": rounded(day_metrics.chronic),
-                "week_load": this_week,
-                "previous_week_load": last_week,
-                "week_change_pct": rounded(change, 0),
-            }
-            hits.append(Hit(week_start, day, Severity.WATCH, workouts=workouts, figures=figures))
+        usual = usual_before[index]
+        if usual and enough_history(week) and week.load >= t.week_jump_ratio * usual:
+            hits.append(hit(week, week, usual, weeks[index - 1 : index + 1], "jump"))
+        first = index - t.ramp_weeks + 1
+        if first < 1 or after_a_break(weeks[first]) or not enough_history(weeks[first]):
+            continue
+        rise = weeks[first : index + 1]
+        usual = usual_before[first]
+        if (
+            usual
+            and all(w.load >= t.ramp_each_over_usual * usual for w in rise)
+            and sum(w.load for w in rise) / len(rise) >= t.ramp_mean_over_usual * usual
+            and week.load >= t.ramp_last_over_usual * usual
+        ):
+            hits.append(hit(rise[0], week, usual, rise, "rise"))
 
     def describe(group: Hit) -> str:
-        peak = group.figures
-        text = (
-            f"In the 7 days to {format_day(date.fromisoformat(peak['date']))} your training load "
-            f"was {peak['week_load']:,.0f} AU"
+        f = group.figures
+        monday = date.fromisoformat(f["week_start"])
+        week = "this week so far" if f["week_days"] < 7 else f"the week of {wording.day(monday)}"
+        usual = (
+            f"your usual week ({f['usual_week_load']:,} AU, the middle of your "
+            f"{t.usual_weeks} weeks of training before)"
         )
-        if peak["week_change_pct"] is not None:
-            text += (
-                f", {describe_change(peak['week_change_pct'])} the week before "
-                f"({peak['previous_week_load']:,.0f} AU)"
+        if f["kind"] == "rise":
+            loads = wording.and_list(f"{load:,}" for load in f["weeks"])
+            text = (
+                f"Your training load stayed well above {usual} for {len(f['weeks'])} weeks "
+                f"running ({loads} AU), reaching {f['times_usual']:.1f} times it in {week}."
             )
-        text += "."
-        if peak["acwr"] is not None:
+        else:
+            text = (
+                f"Your training load in {week} was {f['week_load']:,} AU, "
+                f"{f['times_usual']:.1f} times {usual}."
+            )
+        if f["acwr"] is not None:
             text += (
-                f" Your acute:chronic load ratio reached {peak['acwr']:.2f} "
-                f"(7-day average {peak['acute_load']:,.0f} AU a day against a 28-day "
-                f"average of {peak['chronic_load']:,.0f})."
+                f" Your last 7 days against your last 28 (the acute:chronic ratio): "
+                f"{f['acwr']:.2f}."
             )
         return text
 
@@ -387,40 +544,50 @@ def load_spike(history: History, t: Thresholds) -> list[Finding]:
         describe,
         advice={Severity.WATCH: guidance.GRADUAL_PROGRESSION},
         source=guidance.INCREMENTALLY,
-        peak=lambda hit: (hit.figures["acwr"] or 0, hit.figures["week_change_pct"] or 0),
+        peak=lambda hit: hit.figures["times_usual"],
     )
 
 
 def dehydration_risk(history: History, t: Thresholds) -> list[Finding]:
-    """>= 2 episodes within 14 days, each beginning within 24 h after a workout on a
-    day when the athlete drank less than their daily target (info).
+    """>= 2 episodes within 14 days, each beginning within 24 h after a workout in
+    hot conditions or on a day the athlete drank less than their target (info).
 
-    Only days with at least one drink logged count: a day with nothing logged
-    says nothing about how much was drunk.
+    Only days with a drink logged count as dry: a day with nothing logged says
+    nothing about how much was drunk.
     """
     fluid = history.daily_fluid_ml
 
-    def short_of_fluid(workout: WorkoutRecord) -> bool:
+    def dry(workout: WorkoutRecord) -> bool:
         return workout.day in fluid and fluid[workout.day] < history.fluid_target_ml
 
-    dry = episodes_after_workouts(history, t.after_workout_hours, short_of_fluid)
+    after = episodes_after_workouts(
+        history, t.after_workout_hours, lambda w: w.hot_conditions or dry(w)
+    )
     hits = [
-        Hit.of_run(
+        Hit.of_days(
             run,
             Severity.INFO,
-            workouts=tuple(dry[e] for e in run),
+            workouts=tuple(after[e] for d in run for e in d.episodes),
             figures={"target_ml": history.fluid_target_ml},
         )
-        for run in runs(list(dry), t.dehydration_episodes, t.dehydration_days)
+        for run in runs(by_day(after), t.dehydration_episodes, t.dehydration_days)
     ]
 
     def describe(group: Hit) -> str:
-        days = sorted({dry[e].day for e in group.episodes})
-        drunk = "; ".join(f"{format_day(day)}: {fluid[day]:,} ml" for day in days)
+        workouts = sorted({after[e] for e in group.episodes}, key=lambda w: w.started_at)
+        said = []
+        for w in workouts:
+            why = []
+            if w.hot_conditions:
+                why.append("hot")
+            if dry(w):
+                why.append(f"{fluid[w.day]:,} ml drunk")
+            said.append(f"{wording.day(w.day)}: {', '.join(why)}")
         return (
-            f"{len(group.episodes)} episodes in {format_span(group.start, group.end)} began "
-            f"within {t.after_workout_hours} hours of a workout on a day you drank less than "
-            f"your {history.fluid_target_ml:,} ml target ({drunk})."
+            f"Episodes on {wording.plural(len(by_day(group.episodes)), 'day')} in "
+            f"{wording.span(group.start, group.end)} began within {t.after_workout_hours} "
+            f"hours of a workout in the heat or on a day you drank less than your "
+            f"{history.fluid_target_ml:,} ml target ({'; '.join(said)})."
         )
 
     return findings(
@@ -428,32 +595,66 @@ def dehydration_risk(history: History, t: Thresholds) -> list[Finding]:
         hits,
         describe,
         advice={Severity.INFO: guidance.DRINK_PLENTY},
-        source=guidance.FLUIDS_AND_MINERALS,
+        source=guidance.HOT_WEATHER,
     )
 
 
 def unexplained_twitching(history: History, t: Thresholds) -> list[Finding]:
-    """>= 5 episodes within 14 days, unrelated to exercise and with no workout in
-    the 48 h before each (see_doctor: twitching "in the absence of known causes")."""
-    unexplained = [
-        episode
-        for episode in history.episodes
-        if episode.timing == "unrelated"
-        and last_workout_before(history, episode.started_at, t.unexplained_no_workout_hours) is None
+    """Twitching "in the absence of known causes" (see_doctor): episodes on >= 5
+    days within 14, each logged as unrelated to exercise by an athlete who logs
+    training (a workout in the 28 days before), on a day whose check-in names no
+    known cause the guidance lists: illness, a new medicine, stress 7/10 or more
+    (anxiety), caffeine of 400 mg or 1.5 times the athlete's usual (the cited
+    study's "caffeine consumption")."""
+    caffeine = [c.caffeine_mg for c in history.checkins if c.caffeine_mg]
+    usual_caffeine = statistics.median(caffeine) if caffeine else None
+    training = t.unexplained_training_days * 24
+
+    def known_cause(day: date) -> str | None:
+        checkin = history.checkin_on.get(day)
+        if checkin is None:
+            return None
+        if checkin.ill:
+            return "illness"
+        if checkin.new_medication:
+            return "a new medicine"
+        if checkin.stress is not None and checkin.stress >= t.known_cause_stress:
+            return "stress"
+        mg = checkin.caffeine_mg or 0
+        if mg >= t.known_cause_caffeine_mg or (
+            usual_caffeine and mg >= t.known_cause_caffeine_ratio * usual_caffeine
+        ):
+            return "caffeine"
+        return None
+
+    at_rest = [
+        e
+        for e in history.episodes
+        if e.timing == "unrelated" and last_workout_before(history, e.started_at, training)
     ]
+    explained = {e.day: cause for e in at_rest if (cause := known_cause(e.day))}
+    unexplained = by_day(e for e in at_rest if e.day not in explained)
     hits = [
-        Hit.of_run(run, Severity.SEE_DOCTOR)
-        for run in runs(unexplained, t.unexplained_episodes, t.unexplained_days)
+        Hit.of_days(run, Severity.SEE_DOCTOR)
+        for run in runs(unexplained, t.unexplained_days, t.unexplained_window)
     ]
 
     def describe(group: Hit) -> str:
-        return (
-            f"{len(group.episodes)} episodes in "
-            f"{plural(days_between(group.start, group.end), 'day')} "
-            f"({format_span(group.start, group.end)}) were unrelated to exercise, with no "
-            f"workout in the {t.unexplained_no_workout_hours} hours before each: "
-            f"{describe_kinds(group.episodes)}."
+        text = (
+            f"Episodes on {wording.plural(len(by_day(group.episodes)), 'day')} within "
+            f"{wording.plural(days_between(group.start, group.end), 'day')} "
+            f"({wording.span(group.start, group.end)}) were unrelated to exercise, on days "
+            f"whose check-in named no known cause: {wording.kinds(group.episodes)}."
         )
+        set_aside = sorted(d for d in explained if group.start <= d <= group.end)
+        if set_aside:
+            causes = wording.and_list(sorted({explained[d] for d in set_aside}))
+            text += (
+                f" {wording.plural(len(set_aside), 'other day')} with such episodes "
+                f"{'was' if len(set_aside) == 1 else 'were'} left out: its check-in named "
+                f"{causes}."
+            )
+        return text
 
     return findings(
         Rule.UNEXPLAINED_TWITCHING,
@@ -494,9 +695,9 @@ def return_after_break(history: History, t: Thresholds) -> list[Finding]:
     def describe(group: Hit) -> str:
         f = group.figures
         return (
-            f"You came back on {format_day(group.start)} after {f['days_off']} days without a "
-            f"workout, with {f['comeback_week_load']:,} AU in the first 7 days: more than your "
-            f"average week before the break ({f['usual_week_load']:,} AU)."
+            f"You came back on {wording.day(group.start)} after {f['days_off']} days without "
+            f"a workout, with {f['comeback_week_load']:,} AU in the first 7 days: more than "
+            f"your average week before the break ({f['usual_week_load']:,} AU)."
         )
 
     return findings(
@@ -517,15 +718,21 @@ def no_warmup_pattern(history: History, t: Thresholds) -> list[Finding]:
         lambda workout: not workout.warmed_up and not workout.stretched_after,
     )
     hits = [
-        Hit.of_run(run, Severity.INFO, workouts=tuple(after[e] for e in run))
+        Hit(
+            run[0].day,
+            run[-1].day,
+            Severity.INFO,
+            episodes=run,
+            workouts=tuple(after[e] for e in run),
+        )
         for run in runs(list(after), t.no_warmup_episodes, t.no_warmup_days)
     ]
 
     def describe(group: Hit) -> str:
         return (
-            f"{len(group.episodes)} episodes in {format_span(group.start, group.end)} began "
+            f"{len(group.episodes)} episodes in {wording.span(group.start, group.end)} began "
             f"within {t.after_workout_hours} hours of a workout with no warm-up and no "
-            f"stretching: {describe_kinds(group.episodes)}."
+            f"stretching: {wording.kinds(group.episodes)}."
         )
 
     return findings(
@@ -559,14 +766,15 @@ def evaluate(history: History, thresholds: Thresholds) -> list[Finding]:
 # --- Shared machinery -------------------------------------------------------------
 
 
-def runs(episodes: Sequence[EpisodeRecord], at_least: int, days: int, *, including=None):
-    """The stretches of time in which >= `at_least` episodes fall within `days` days.
+def runs(episodes: Sequence, at_least: int, days: int, *, including=None):
+    """The stretches of time in which >= `at_least` items fall within `days` days.
 
-    Every window of `days` days that holds enough episodes (and, if given, an
-    episode for which `including(episode)` is true) qualifies; overlapping
-    qualifying windows are joined, and each joined stretch is yielded as the
-    tuple of its episodes. One pass: a person who logs thousands of twitches
-    costs no more than linear time. `episodes` must be in time order.
+    Items are anything with a `.day`, in time order: episodes, or EpisodeDays
+    for rules that count days. Every window of `days` days that holds enough
+    items (and, if given, an item for which `including(item)` is true)
+    qualifies; overlapping qualifying windows are joined, and each joined
+    stretch is yielded as the tuple of its items. One pass: a person who logs
+    thousands of twitches costs no more than linear time.
     """
     first = 0
     last_included = -1
@@ -706,7 +914,7 @@ def evidence(hit: Hit) -> dict:
                 "duration_s": e.duration_s,
                 "pain": e.pain,
                 "count": e.count,
-                **({"symptoms": symptom_names(e)} if e.has_red_flag_symptom else {}),
+                **({"symptoms": wording.symptom_names(e)} if e.has_red_flag_symptom else {}),
             }
             for e in hit.episodes[-EVIDENCE_LIMIT:]
         ]
@@ -721,90 +929,8 @@ def evidence(hit: Hit) -> dict:
     return result
 
 
-# --- Wording ----------------------------------------------------------------------
-
-KIND_NAMES = {
-    "twitch": ("twitch", "twitches"),
-    "spasm": ("spasm", "spasms"),
-    "cramp": ("cramp", "cramps"),
-    "severe": ("severe spasm", "severe spasms"),
-}
-REGION_NAMES = {"thigh_front": "front of the thigh", "thigh_back": "back of the thigh"}
-
-
-def region_name(region: str) -> str:
-    return REGION_NAMES.get(region, region.replace("_", " "))
-
-
 def where(episode: EpisodeRecord) -> str:
-    side = f"{episode.side} " if episode.side in ("left", "right") else ""
-    both = " (both sides)" if episode.side == "both" else ""
-    return f"{side}{region_name(episode.body_region)}{both}"
-
-
-def a_kind(episode: EpisodeRecord) -> str:
-    name = KIND_NAMES[episode.kind][0]
-    if episode.kind == "severe":
-        name += " (“muscle explosion”)"
-    return f"a {name}"
-
-
-def describe_kinds(episodes: Sequence[EpisodeRecord]) -> str:
-    counts = defaultdict(int)
-    for episode in episodes:
-        counts[episode.kind] += 1
-    parts = [
-        f"{n} {KIND_NAMES[kind][0] if n == 1 else KIND_NAMES[kind][1]}"
-        for kind, n in counts.items()
-    ]
-    text = and_list(parts)
-    twitches = sum(e.count for e in episodes)
-    if twitches > len(episodes):
-        text += f", about {twitches:,} twitches counted in all"
-    return text
-
-
-def symptom_names(episode: EpisodeRecord) -> list[str]:
-    return [
-        name
-        for present, name in [
-            (episode.weakness, "weakness"),
-            (episode.sensation_change, "a change in sensation"),
-            (episode.muscle_loss, "a loss of muscle size"),
-        ]
-        if present
-    ]
-
-
-def symptoms(episode: EpisodeRecord) -> str:
-    return and_list(symptom_names(episode))
-
-
-def and_list(parts: list[str]) -> str:
-    """ "a", "a and b", "a, b and c"."""
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-def format_day(day: date) -> str:
-    return f"{day.day} {day:%b} {day.year}"
-
-
-def format_span(first: date, last: date) -> str:
-    if first == last:
-        return format_day(first)
-    if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day}–{last.day} {last:%b} {last.year}"
-    if first.year == last.year:
-        return f"{first.day} {first:%b} – {last.day} {last:%b} {last.year}"
-    return f"{format_day(first)} – {format_day(last)}"
-
-
-def describe_change(percent: float) -> str:
-    return f"{abs(percent):.0f}% {'more than' if percent >= 0 else 'less than'}"
+    return wording.where(episode.body_region, episode.side)
 
 
 def rounded(value: float | None, digits: int = 2) -> float | None:

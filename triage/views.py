@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from logbook.models import DigestDetail, Profile
 from triage import charts, digest, mail, metrics
+from triage.flag_merge import AWAITING_REVIEW
 from triage.load import load_report
 from triage.models import Flag, FlagStatus
 
@@ -42,18 +43,22 @@ def load_page(request):
 
 
 def worst_first(flags):
-    """Open flags first, then by severity, then the most recent."""
+    """Unseen flags first, then the rest awaiting review, by severity, then the
+    most recent; superseded ones last."""
     return flags.annotate(
-        is_open=Case(When(status=FlagStatus.OPEN, then=Value(1)), default=Value(0)),
-    ).order_by("-is_open", "-severity_rank", "-window_end")
+        standing=Case(
+            When(status__in=AWAITING_REVIEW, seen_at__isnull=True, then=Value(3)),
+            When(status__in=AWAITING_REVIEW, then=Value(2)),
+            When(status=FlagStatus.SUPERSEDED, then=Value(0)),
+            default=Value(1),
+        ),
+    ).order_by("-standing", "-severity_rank", "-window_end")
 
 
 @login_required
 def flags_page(request):
     flags = list(worst_first(Flag.objects.filter(user=request.user).with_shared_notes()))
-    see_doctor = [
-        f for f in flags if f.status == FlagStatus.OPEN and f.severity in ("see_doctor", "urgent")
-    ]
+    see_doctor = [f for f in flags if f.awaiting_review and f.sees_doctor]
     return render(request, "triage/flags.html", {"flags": flags, "see_doctor": see_doctor})
 
 
@@ -61,9 +66,7 @@ def flags_page(request):
 @require_POST
 def acknowledge(request, pk):
     flag = get_object_or_404(Flag.objects.with_shared_notes(), pk=pk, user=request.user)
-    if flag.status == FlagStatus.OPEN:
-        flag.status = FlagStatus.ACKNOWLEDGED
-        flag.save(update_fields=["status", "updated_at"])
+    flag.mark_seen()
     if request.htmx:
         return render(request, "triage/partials/flag.html", {"flag": flag})
     messages.success(request, "Marked as seen.")

@@ -389,7 +389,7 @@ def check_in(
             caffeine, stress = min(caffeine, 300), min(stress, 5)
         log.checkins.append(
             CheckinRecord(
-                date=day(n),
+                day=day(n),
                 sleep_hours=clamp(round(rng.gauss(traits.sleep_hours, 0.8) * 2) / 2, 3.0, 11.0),
                 caffeine_mg=caffeine,
                 stress=stress,

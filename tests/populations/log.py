@@ -8,10 +8,10 @@ one of Australia and New Zealand, so time zones matter as they do in use.
 
 Workouts and episodes are the plain records of triage/history.py, with aware
 times in the athlete's own zone; fluid is a total per local day, as the
-engine sums it. Check-ins have no record in triage yet, so the simulator has
-its own (CheckinRecord). Entry ids are UUIDs derived from the athlete and the
-entry's number, so a simulated log can be stored as it is, and the flags it
-raises name the same entries in memory and in the database.
+engine sums it, and check-ins are triage's CheckinRecord. Entry ids are UUIDs
+derived from the athlete and the entry's number, so a simulated log can be
+stored as it is, and the flags it raises name the same entries in memory and
+in the database.
 """
 
 import uuid
@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from triage.history import EpisodeRecord, WorkoutRecord
+from triage.history import CheckinRecord, EpisodeRecord, WorkoutRecord
 
 START = date(2026, 1, 5)  # a Monday: day 0, and the first day of week 0
 LEAD_DAYS = 28  # before the first evaluated day, so the load rules have history
@@ -45,17 +45,6 @@ def day(n: int) -> date:
 
 def day_number(on: date) -> int:
     return (on - START).days
-
-
-class CheckinRecord(NamedTuple):
-    """One daily check-in, as logbook's DailyCheckin holds it (numbers may be missing)."""
-
-    date: date
-    sleep_hours: float | None
-    caffeine_mg: int | None
-    stress: int | None  # 0-10
-    ill: bool = False
-    new_medication: bool = False
 
 
 class Break(NamedTuple):

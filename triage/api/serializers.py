@@ -35,6 +35,7 @@ class FlagSerializer(serializers.ModelSerializer):
             "advice",
             "source",
             "status",
+            "seen_at",
             "evidence",
             "review_notes",
             "created_at",

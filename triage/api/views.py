@@ -46,11 +46,9 @@ class FlagViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=None, responses=FlagSerializer)
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
-        """Mark an open flag as seen. A flag already acknowledged or decided stays as it is."""
+        """Mark a flag as seen (`seen_at`). Its status, which reviewers decide, stays."""
         flag = self.get_object()
-        if flag.status == FlagStatus.OPEN:
-            flag.status = FlagStatus.ACKNOWLEDGED
-            flag.save(update_fields=["status", "updated_at"])
+        flag.mark_seen()
         return Response(self.get_serializer(flag).data)
 
 
