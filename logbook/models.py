@@ -424,7 +424,7 @@ class TwitchEpisode(Entry):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()}, {self.where()}, {wording.duration(self.duration_s)}"
+        return wording.episode(self.kind, self.body_region, self.side, self.duration_s)
 
     def where(self) -> str:
         """ "left calf", "neck", "calf (both sides)"."""

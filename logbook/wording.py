@@ -106,6 +106,11 @@ def where(body_region: str, side: str) -> str:
     return region(body_region)
 
 
+def episode(kind: str, body_region: str, side: str, duration_s: int) -> str:
+    """ "Cramp, left calf, 1 min 30 s": an episode in a line."""
+    return f"{kind_name(kind).capitalize()}, {where(body_region, side)}, {duration(duration_s)}"
+
+
 def a_kind(kind: str) -> str:
     """ "a cramp", "a severe spasm (“muscle explosion”)"."""
     name = kind_name(kind)

@@ -171,6 +171,7 @@ class Timeline:
             fluid_target_ml=self.athlete.fluid_target_ml,
             first_workout_day=first if first is not None and first <= today else None,
             checkins=self.athlete.checkins[cut(self.checkin_days)],
+            zone=self.athlete.zone,
         )
 
 

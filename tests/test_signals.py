@@ -1,4 +1,5 @@
-"""logbook announces each saved or deleted entry, after the transaction commits."""
+"""logbook announces a person's saved and deleted entries once per transaction,
+after it commits."""
 
 import pytest
 from django.db import transaction
@@ -12,7 +13,7 @@ def announcements():
     heard = []
 
     def listener(sender, **kwargs):
-        heard.append((sender, kwargs["user_id"], kwargs["entry_id"], kwargs["action"]))
+        heard.append((kwargs["user_id"], kwargs["entries"]))
 
     entry_changed.connect(listener, dispatch_uid="test-listener")
     yield heard
@@ -27,8 +28,8 @@ def test_saves_and_deletes_are_announced_with_the_user_id(kind, athlete, announc
     entry.delete()
 
     assert announcements == [
-        (kind.model, athlete.pk, entry_id, "saved"),
-        (kind.model, athlete.pk, entry_id, "deleted"),
+        (athlete.pk, [(kind.model, entry_id, "saved")]),
+        (athlete.pk, [(kind.model, entry_id, "deleted")]),
     ]
 
 
@@ -72,10 +73,43 @@ def test_a_failing_listener_does_not_fail_the_save(api, athlete, announcements, 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_api_sync_announces_each_saved_entry(api, announcements):
+def test_an_api_sync_is_one_announcement_naming_each_saved_entry(api, athlete, announcements):
     batch = {"episodes": [KINDS[2].body() for _ in range(3)]}
 
     api.post("/api/v1/sync/", batch, format="json")
     api.post("/api/v1/sync/", batch, format="json")  # unchanged: nothing to announce
 
-    assert [action for *_, action in announcements] == ["saved"] * 3
+    [(user_id, entries)] = announcements
+    assert user_id == athlete.pk
+    assert [(str(entry_id), action) for _, entry_id, action in entries] == [
+        (item["id"], "saved") for item in batch["episodes"]
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_transaction_announces_once_per_person(athlete, other_athlete, announcements):
+    with transaction.atomic():
+        for _ in range(3):
+            KINDS[2].factory(user=athlete)
+        KINDS[0].factory(user=other_athlete)
+        KINDS[1].factory(user=athlete)
+
+    assert sorted((user_id, len(entries)) for user_id, entries in announcements) == [
+        (athlete.pk, 4),
+        (other_athlete.pk, 1),
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_rolled_back_savepoint_the_next_save_is_still_announced(athlete, announcements):
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                KINDS[2].factory(user=athlete)
+                raise RuntimeError("this savepoint rolls back")
+        except RuntimeError:
+            pass
+        kept = KINDS[2].factory(user=athlete)
+
+    [(_, entries)] = announcements
+    assert [entry_id for _, entry_id, _ in entries] == [kept.pk]

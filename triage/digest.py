@@ -6,20 +6,17 @@ fixed number of queries, so that ten thousand digests cost a handful of
 queries each, not dozens.
 """
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Q
 
 from logbook import wording
-from logbook.models import DailyCheckin, Profile, TwitchEpisode, Workout
-from triage import guidance, metrics
+from triage import guidance, metrics, reading
 from triage.flag_merge import AWAITING_REVIEW
 from triage.metrics import ZONE_WORDS
 from triage.models import Flag, FlagStatus
-from triage.reading import daily_fluid_totals
 from triage.rules import Rule, Severity
 
 # --- The week, as plain data ---------------------------------------------------------
@@ -217,68 +214,37 @@ LOAD_WEEKS = 8  # of daily loads behind the ratio at the week's end
 
 
 def load_weeks(user_ids, monday: date) -> dict[int, Week]:
-    """Each athlete's week from `monday`, in their own time zone: 7 queries a batch."""
+    """Each athlete's week from `monday`, in their own time zone: 6 queries a batch
+    (the histories, from triage/reading.py, and the flags)."""
     sunday = monday + timedelta(days=6)
-    first_workout = Workout.objects.filter(user=OuterRef("user_id")).order_by("started_at")
-    profiles = (
-        Profile.objects.filter(user_id__in=user_ids)
-        .annotate(first_workout_at=Subquery(first_workout.values("started_at")[:1]))
-        .values_list("user_id", "timezone", "daily_fluid_target_ml", "first_workout_at")
-    )
-    people = {uid: (ZoneInfo(zone), target, first) for uid, zone, target, first in profiles}
-    zones = {uid: person[0] for uid, person in people.items()}
-    weeks = {uid: Week(monday=monday, fluid_target_ml=person[1]) for uid, person in people.items()}
+    histories = reading.read_histories(user_ids, LOAD_WEEKS * 7, on=sunday)
+    weeks = {}
+    for uid, history in histories.items():
+        this_week = [w for w in history.workouts if monday <= w.day]
+        week_before = [w for w in history.workouts if monday - timedelta(days=7) <= w.day < monday]
+        episodes = [e for e in history.episodes if monday <= e.day]
+        _, daily_loads = history.load_series()
+        weeks[uid] = Week(
+            monday=monday,
+            fluid_target_ml=history.fluid_target_ml,
+            workouts=[(w.duration_min, w.load) for w in this_week],
+            previous_workouts=[(w.duration_min, w.load) for w in week_before],
+            daily_loads=daily_loads,
+            daily_fluid_ml={d: ml for d, ml in history.daily_fluid_ml.items() if monday <= d},
+            episodes=[
+                EpisodeSummary(e.kind, e.body_region, e.side, e.duration_s, e.started_at)
+                for e in episodes
+            ],
+            previous_episode_count=sum(
+                1 for e in history.episodes if monday - timedelta(days=7) <= e.day < monday
+            ),
+            drinks_logged=sum(n for d, n in history.daily_drinks.items() if monday <= d),
+            checkins_logged=sum(1 for c in history.checkins if monday <= c.day),
+        )
+    zones = {uid: history.zone for uid, history in histories.items()}
 
-    # UTC bounds a day wider than any zone's local days need.
     def utc(day: date) -> datetime:
         return datetime.combine(day, time.min, tzinfo=UTC)
-
-    first_load_day = sunday - timedelta(weeks=LOAD_WEEKS) + timedelta(days=1)
-    since, until = utc(first_load_day - timedelta(days=1)), utc(sunday + timedelta(days=2))
-
-    loads = defaultdict(lambda: defaultdict(float))
-    for uid, started_at, minutes, load in Workout.objects.filter(
-        user_id__in=people, started_at__gte=since, started_at__lt=until
-    ).values_list("user_id", "started_at", "duration_min", "load"):
-        day = started_at.astimezone(zones[uid]).date()
-        loads[uid][day] += load
-        if monday <= day <= sunday:
-            weeks[uid].workouts.append((minutes, load))
-        elif monday - timedelta(days=7) <= day < monday:
-            weeks[uid].previous_workouts.append((minutes, load))
-    for uid, (zone, _, first_workout_at) in people.items():
-        if first_workout_at is not None:
-            start = max(first_workout_at.astimezone(zone).date(), first_load_day)
-            days = (sunday - start).days + 1
-            weeks[uid].daily_loads = [
-                loads[uid].get(start + timedelta(days=i), 0.0) for i in range(days)
-            ]
-
-    for uid, started_at, kind, region, side, seconds in TwitchEpisode.objects.filter(
-        user_id__in=people,
-        started_at__gte=utc(monday - timedelta(days=8)),
-        started_at__lt=until,
-    ).values_list("user_id", "started_at", "kind", "body_region", "side", "duration_s"):
-        local = started_at.astimezone(zones[uid])
-        if monday <= local.date() <= sunday:
-            weeks[uid].episodes.append(EpisodeSummary(kind, region, side, seconds, local))
-        elif monday - timedelta(days=7) <= local.date() < monday:
-            weeks[uid].previous_episode_count += 1
-
-    fluid = daily_fluid_totals(zones, utc(monday - timedelta(days=1)), until)
-    for uid, days in fluid.items():
-        for day, totals in days.items():
-            if monday <= day <= sunday:
-                weeks[uid].daily_fluid_ml[day] = totals.ml
-                weeks[uid].drinks_logged += totals.drinks
-
-    for uid, count in (
-        DailyCheckin.objects.filter(user_id__in=people, date__range=(monday, sunday))
-        .values("user_id")
-        .annotate(n=Count("id"))
-        .values_list("user_id", "n")
-    ):
-        weeks[uid].checkins_logged = count
 
     # New this week, or still open: awaiting review and either not seen yet or
     # about seeing a doctor (that stays in the digest until a reviewer decides).
@@ -287,7 +253,7 @@ def load_weeks(user_ids, monday: date) -> dict[int, Week]:
     )
     flags = (
         Flag.objects.filter(still_open | Q(created_at__gte=utc(monday - timedelta(days=1))))
-        .filter(user_id__in=people)
+        .filter(user_id__in=weeks)
         .exclude(status=FlagStatus.SUPERSEDED)
         .order_by("-created_at")
     )

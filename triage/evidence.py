@@ -6,8 +6,9 @@ from datetime import datetime, time, timedelta
 
 from django.urls import reverse
 
-from logbook.models import DailyCheckin, HydrationEntry, TwitchEpisode, Workout
-from triage import charts
+from logbook import wording
+from logbook.models import TwitchEpisode, Workout, WorkoutKind
+from triage import charts, reading
 from triage.load import load_report
 
 DAYS_BEFORE, DAYS_AFTER = 14, 7
@@ -57,7 +58,7 @@ def entries(flag) -> list[dict]:
 def describe(item: dict) -> str:
     if "load" in item:
         return f"load {item['load']} AU"
-    parts = [f"{item['duration_s']} s", f"pain {item['pain']}/10", item["side"]]
+    parts = [wording.duration(item["duration_s"]), f"pain {item['pain']}/10", item["side"]]
     if item.get("count", 1) > 1:
         parts.append(f"{item['count']} twitches")
     parts += item.get("symptoms", [])
@@ -81,40 +82,41 @@ def figures(flag) -> list[tuple[str, object]]:
 
 
 def timeline(flag) -> dict:
-    """The athlete's days from 14 before the window to 7 after, and the load chart of them."""
+    """The athlete's days from 14 before the window to 7 after, in words, and the
+    load chart of them."""
     user = flag.user
-    zone = user.profile.zone
     first = flag.window_start - timedelta(days=DAYS_BEFORE)
     last = flag.window_end + timedelta(days=DAYS_AFTER)
-    start = datetime.combine(first, time.min, tzinfo=zone)
-    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone)
+    span = (last - first).days + 1
+    history = reading.read_history(user, span, on=last)
     days = defaultdict(lambda: {"workouts": [], "episodes": [], "fluid_ml": 0, "checkin": None})
+    for workout in history.workouts:
+        text = (
+            f"{WorkoutKind(workout.kind).label} {wording.minutes(workout.duration_min)}, "
+            f"RPE {workout.rpe} ({workout.load} AU)"
+        )
+        days[workout.day]["workouts"].append(text + ("" if workout.warmed_up else ", no warm-up"))
+    for episode in history.episodes:
+        text = wording.episode(episode.kind, episode.body_region, episode.side, episode.duration_s)
+        text += f", pain {episode.pain}"
+        if episode.has_red_flag_symptom:
+            text += f", with {wording.and_list(wording.symptom_names(episode))}"
+        days[episode.day]["episodes"].append(text)
+    for day, ml in history.daily_fluid_ml.items():
+        days[day]["fluid_ml"] = ml
+    for checkin in history.checkins:
+        days[checkin.day]["checkin"] = checkin
 
-    for workout in Workout.objects.filter(user=user, started_at__gte=start, started_at__lt=end):
-        days[workout.started_at.astimezone(zone).date()]["workouts"].append(workout)
-    for episode in TwitchEpisode.objects.filter(
-        user=user, started_at__gte=start, started_at__lt=end
-    ):
-        days[episode.started_at.astimezone(zone).date()]["episodes"].append(episode)
-    drinks = HydrationEntry.objects.filter(user=user, taken_at__gte=start, taken_at__lt=end)
-    for taken_at, ml in drinks.values_list("taken_at", "volume_ml"):
-        days[taken_at.astimezone(zone).date()]["fluid_ml"] += ml
-    for checkin in DailyCheckin.objects.filter(user=user, date__range=(first, last)):
-        days[checkin.date]["checkin"] = checkin
-
-    report = load_report(user, (last - first).days + 1, now=end - timedelta(seconds=1))
+    end_of_last_day = datetime.combine(last + timedelta(days=1), time.min, tzinfo=history.zone)
+    report = load_report(user, span, now=end_of_last_day - timedelta(seconds=1))
     return {
         "first": first,
         "last": last,
         "days": [
-            {
-                "date": day,
-                "in_window": flag.window_start <= day <= flag.window_end,
-                **days[day],
-            }
-            for day in (first + timedelta(days=n) for n in range((last - first).days + 1))
+            {"date": day, "in_window": flag.window_start <= day <= flag.window_end, **days[day]}
+            for day in (first + timedelta(days=n) for n in range(span))
         ],
-        "fluid_target_ml": user.profile.daily_fluid_target_ml,
+        "fluid_target_ml": history.fluid_target_ml,
         "chart": charts.load_chart(report),
-        "chart_days": (last - first).days + 1,
+        "chart_days": span,
     }

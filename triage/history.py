@@ -9,7 +9,7 @@ there, so that an episode at 23:30 belongs to the evening it happened in.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from functools import cached_property
 from typing import NamedTuple
 
@@ -84,6 +84,8 @@ class History:
     # The day of the athlete's first workout ever (it may precede `workouts`).
     first_workout_day: date | None = None
     checkins: tuple[CheckinRecord, ...] = ()
+    # The athlete's time zone, whose calendar the days above are.
+    zone: tzinfo | None = None
 
     @cached_property
     def workout_days(self) -> list[date]:

@@ -1,13 +1,11 @@
 """One athlete's training load over recent days, for the API and the app's charts."""
 
 from dataclasses import asdict
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.utils import timezone
 
-from logbook.models import Workout
-from triage import metrics
-from triage.history import History, WorkoutRecord
+from triage import metrics, reading
 
 # The chronic EWMA forgets its seed slowly ((27/29)^56 is under 2 %), so the
 # series starts this many days before the first day shown.
@@ -16,27 +14,9 @@ EWMA_WARM_UP_DAYS = 56
 
 def load_report(user, days: int, *, now=None) -> dict:
     """{"days": [{date, load, acute, chronic, acwr, acwr_ewma}], "today": {...}}."""
-    zone = user.profile.zone
-    today = (now or timezone.now()).astimezone(zone).date()
-    first_shown = today - timedelta(days=days - 1)
-    loaded_since = first_shown - timedelta(days=metrics.CHRONIC_DAYS + EWMA_WARM_UP_DAYS)
-
-    workouts = Workout.objects.filter(user=user)
-    first = workouts.order_by("started_at").values_list("started_at", flat=True).first()
-    records = tuple(
-        WorkoutRecord(str(pk), started_at.astimezone(zone), minutes, rpe)
-        for pk, started_at, minutes, rpe in workouts.filter(
-            started_at__gte=datetime.combine(loaded_since, time.min, tzinfo=zone)
-        )
-        .order_by("started_at")
-        .values_list("pk", "started_at", "duration_min", "rpe")
-    )
-    history = History(
-        today=today,
-        loaded_since=loaded_since,
-        workouts=records,
-        first_workout_day=first.astimezone(zone).date() if first else None,
-    )
+    warm_up = metrics.CHRONIC_DAYS + EWMA_WARM_UP_DAYS
+    history = reading.read_history(user, days + warm_up, now=now or timezone.now())
+    first_shown = history.today - timedelta(days=days - 1)
     start, series = history.load_series()
     by_day = dict(zip(day_range(start, len(series)), metrics.daily_metrics(series), strict=True))
     return {

@@ -116,6 +116,7 @@ def read_histories(
             if person.first_workout_at
             else None,
             checkins=tuple(c for c in checkins[user_id] if within(c.day)),
+            zone=person.zone,
         )
     return histories
 

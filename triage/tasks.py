@@ -1,26 +1,18 @@
-"""Celery tasks: thin wrappers that call the engine. Each is safe to run twice."""
+"""Celery tasks: thin wrappers that call the engine. Each is safe to run twice.
+
+The evaluation of one athlete after their saves sits beside its debounce, in
+triage/scheduling.py; it is named here so that the worker finds every task.
+"""
 
 from celery import shared_task
-from django.db import DatabaseError
 from django.utils import timezone
 
-from triage import engine, scheduling, weekly
+from triage import engine, weekly
 from triage.models import DigestStatus
+from triage.retries import RETRY
+from triage.scheduling import evaluate_user
 
-RETRY = {
-    "autoretry_for": (DatabaseError,),
-    "retry_backoff": True,
-    "retry_backoff_max": 300,
-    "max_retries": 6,
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-}
-
-
-@shared_task(**RETRY)
-def evaluate_user(user_id: int) -> None:
-    started = scheduling.evaluation_starting(user_id)
-    engine.evaluate([user_id], now=started)
+__all__ = ["evaluate_user"]
 
 
 @shared_task(**RETRY)
