@@ -150,7 +150,8 @@ def test_load_reports_each_day_and_today(api, athlete):
     assert last["date"] == now.date().isoformat()
     assert (last["load"], last["acute"], last["chronic"]) == (100, 100, 62.5)
     assert last["acwr"] == 1.6
-    assert report["today"]["zone"] == "danger"
+    assert report["today"]["zone"] == "well_above_usual"
+    assert report["today"]["zone_words"] == "well above your usual"
     assert report["today"]["status"] == "ok"
     assert round(report["today"]["acwr_ewma"], 4) == 1.3394
     # Before the first workout nothing is known.

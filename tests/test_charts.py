@@ -42,7 +42,12 @@ def test_a_gap_in_a_line_breaks_it_in_two():
 def test_the_ratio_chart_shades_the_zones_and_reaches_above_the_highest_ratio():
     chart = charts.acwr_chart(report([0] * 4, acwr=[None, 1.0, 2.4, 1.2]))
 
-    assert [zone["name"] for zone in chart["zones"]] == ["low", "sweet_spot", "high", "danger"]
+    assert [zone["name"] for zone in chart["zones"]] == [
+        "below_usual",
+        "usual",
+        "above_usual",
+        "well_above_usual",
+    ]
     sweet = chart["zones"][1]
     assert sweet["height"] > 0
     assert chart["ticks"][-1].label == "2.6"

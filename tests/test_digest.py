@@ -49,7 +49,7 @@ def test_the_subject_carries_the_headline():
 def test_the_ratio_and_its_zone_come_from_the_eight_weeks_of_daily_loads():
     d = digest.summarise(week(daily_loads=[50] * 28 + [100] * 7, workouts=[(60, 100)]))
 
-    assert (d.acwr, d.zone, d.zone_words) == (1.6, "danger", "well above your usual")
+    assert (d.acwr, d.zone, d.zone_words) == (1.6, "well_above_usual", "well above your usual")
     assert digest.summarise(week(daily_loads=[50] * 20)).acwr is None
 
 

@@ -56,21 +56,33 @@ def test_week_over_week_change():
     assert metrics.week_over_week_change([50] * 13) is None
 
 
-def test_ewma_is_seeded_with_the_first_day():
-    assert metrics.ewma([80, 0], 0.25) == [80, 60]
+def test_ewma_is_seeded_with_the_usual_day_of_the_first_four_weeks():
+    assert metrics.ewma([80, 0], 0.25) == [50, 37.5]  # seeded with 40, the mean of the two
+
+
+def test_a_steady_athlete_reads_about_one():
+    # Four sessions a week, five weeks, starting on a training day: seeded with
+    # that first day alone, the chronic average stayed inflated (a week's mean of
+    # 0.92, as low as 0.79 on rest days).
+    series = [60, 60, 0, 60, 0, 60, 0] * 5
+
+    daily = [m.acwr_ewma for m in metrics.daily_metrics(series)][-7:]
+
+    assert sum(daily) / 7 == pytest.approx(1, abs=0.02)
+    assert all(0.8 < ratio < 1.2 for ratio in daily)
 
 
 @pytest.mark.parametrize(
     ("ratio", "zone"),
     [
         (None, None),
-        (0.79, "low"),
-        (0.8, "sweet_spot"),
-        (1.3, "sweet_spot"),
-        (1.31, "high"),
-        (1.49, "high"),
-        (1.5, "danger"),
-        (2.4, "danger"),
+        (0.79, "below_usual"),
+        (0.8, "usual"),
+        (1.3, "usual"),
+        (1.31, "above_usual"),
+        (1.49, "above_usual"),
+        (1.5, "well_above_usual"),
+        (2.4, "well_above_usual"),
     ],
 )
 def test_zones(ratio, zone):
@@ -81,7 +93,7 @@ def test_summary_reports_where_the_last_day_stands():
     summary = metrics.summary(STEADY_THEN_DOUBLE)
 
     assert summary.acwr == pytest.approx(1.6)
-    assert summary.zone == "danger"
+    assert summary.zone == "well_above_usual"
     assert summary.week_change_pct == pytest.approx(100)
 
 

@@ -190,7 +190,7 @@ def test_the_load_page_draws_its_charts_without_a_chart_library(logged_in, athle
     assert html.count('<svg class="chart') == 2
     assert 'class="line-acute"' in html
     assert 'class="line-acwr"' in html
-    assert 'class="zone zone-sweet_spot"' in html
+    assert 'class="zone zone-usual"' in html
     assert len(response.context["load_chart"]["bars"]) == 40
     assert response.context["weeks"]["this_week"] == 7 * 300
 

@@ -13,7 +13,7 @@ every third one is labelled with its date.
 from dataclasses import dataclass
 from datetime import date
 
-from triage.metrics import ZONES
+from triage.metrics import ZONES, change_pct
 
 WIDTH, HEIGHT = 300, 200
 LEFT, RIGHT, TOP, BOTTOM = 50, 8, 10, 28
@@ -160,11 +160,11 @@ def week_comparison(series_days: list[dict]) -> dict:
     loads = [day["load"] for day in series_days]
     this_week, last_week = sum(loads[-7:]), sum(loads[-14:-7])
     most = max(this_week, last_week, 1)
-    change = None if not last_week else round((this_week - last_week) / last_week * 100)
+    change = change_pct(this_week, last_week)
     return {
         "this_week": this_week,
         "last_week": last_week,
         "this_percent": round(this_week * 100 / most),
         "last_percent": round(last_week * 100 / most),
-        "change": change,
+        "change": round(change) if change is not None else None,
     }

@@ -29,10 +29,10 @@ NOT_ENOUGH_HISTORY = "not_enough_history"
 # The words describe where this week stands against the person's own usual;
 # they are not risk levels.
 ZONES = [
-    ("low", 0, 0.8, "below your usual"),
-    ("sweet_spot", 0.8, 1.3, "about your usual"),
-    ("high", 1.3, 1.5, "above your usual"),
-    ("danger", 1.5, None, "well above your usual"),
+    ("below_usual", 0, 0.8, "below your usual"),
+    ("usual", 0.8, 1.3, "about your usual"),
+    ("above_usual", 1.3, 1.5, "above your usual"),
+    ("well_above_usual", 1.5, None, "well above your usual"),
 ]
 ZONE_BOUNDS = [(name, lower, upper) for name, lower, upper, _ in ZONES]
 ZONE_WORDS = {name: words for name, _, _, words in ZONES}
@@ -68,11 +68,18 @@ def coupled_acwr(series: Sequence[float]) -> float | None:
 def ewma(series: Sequence[float], decay: float) -> list[float]:
     """Exponentially weighted moving average: EWMA_t = decay * load_t + (1 - decay) * EWMA_t-1.
 
-    Seeded with the first day of the series (EWMA_0 = load_0).
+    Seeded with the mean daily load of the first 28 days (or of all, if fewer),
+    the athlete's usual day: seeded with the first day alone, a series that
+    starts on a training day inflates the slow chronic average for weeks, and a
+    steady athlete read 0.7 instead of about 1.
     """
+    if not series:
+        return []
+    previous = statistics.fmean(series[:CHRONIC_DAYS])
     averages: list[float] = []
     for load in series:
-        averages.append(load if not averages else decay * load + (1 - decay) * averages[-1])
+        previous = decay * load + (1 - decay) * previous
+        averages.append(previous)
     return averages
 
 
@@ -171,17 +178,18 @@ def usual_weeks(weeks: Sequence[CalendarWeek], count: int) -> list[float | None]
 
 
 def zone(acwr: float | None) -> str | None:
-    """Where a ratio falls: below 0.8 low, 0.8 to 1.3 sweet_spot, above 1.3 high,
-    and 1.5 and above danger. None for no ratio."""
+    """Where a ratio falls in ZONES: from each zone's lower bound up to (not
+    including) the next one's, except that 1.3 itself is still "usual". None for
+    no ratio."""
     if acwr is None:
         return None
     if acwr < 0.8:
-        return "low"
+        return "below_usual"
     if acwr <= 1.3:
-        return "sweet_spot"
+        return "usual"
     if acwr < 1.5:
-        return "high"
-    return "danger"
+        return "above_usual"
+    return "well_above_usual"
 
 
 def monotony_words(value: float | None) -> str:

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from triage.metrics import ZONE_WORDS, ZONES
 from triage.models import Flag, FlagReview
 
 
@@ -60,7 +61,15 @@ class LoadTodaySerializer(serializers.Serializer):
     monotony = serializers.FloatField(allow_null=True)
     strain = serializers.FloatField(allow_null=True)
     week_change_pct = serializers.FloatField(allow_null=True)
-    zone = serializers.ChoiceField(choices=["low", "sweet_spot", "high", "danger"], allow_null=True)
+    zone = serializers.ChoiceField(
+        choices=[name for name, *_ in ZONES],
+        allow_null=True,
+        help_text="Where the acute:chronic ratio stands against the athlete's usual.",
+    )
+    zone_words = serializers.SerializerMethodField(help_text='e.g. "well above your usual"')
+
+    def get_zone_words(self, today) -> str | None:
+        return ZONE_WORDS.get(today["zone"])
 
 
 class LoadSerializer(serializers.Serializer):
