@@ -285,7 +285,7 @@ class FlagAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "title": "Flags at a glance",
             "by_severity": [
-                (s.value, s.value.replace("_", " "), by_severity.get(s.value, 0))
+                (s.value, s.label, by_severity.get(s.value, 0))
                 for s in reversed(list(Severity))
             ],
             "open_total": sum(by_severity.values()),

@@ -64,7 +64,7 @@ class Flag(FlagLife, models.Model):
     )
     rule = models.CharField(max_length=32, choices=[(r.value, RULE_TITLES[r]) for r in Rule])
     severity = models.CharField(
-        max_length=16, choices=[(s.value, s.value.replace("_", " ")) for s in Severity]
+        max_length=16, choices=[(s.value, s.label) for s in Severity]
     )
     window_start = models.DateField()
     window_end = models.DateField()
