@@ -1,5 +1,6 @@
 """triage/digest.py: what a week's digest says, from plain data and from the database."""
 
+import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -249,3 +250,23 @@ def test_the_daily_load_bars_end_on_sunday_even_when_training_began_midweek():
         ("Sat", 0, 0),
         ("Sun", 200, 100),
     ]
+
+
+@pytest.mark.django_db
+def test_a_see_a_doctor_flag_still_open_carries_its_advice(athlete):
+    from triage import mail
+
+    flags = [
+        FlagSummary(
+            "persistent_twitching", "see_doctor", "Twitching on 12 days.", "SEE A GP", False
+        ),
+        FlagSummary("load_spike", "watch", "A heavy week.", "EASE OFF", False),
+    ]
+
+    this_week = week(flags=flags, episodes=[episode()])
+    message = mail.digest_message(athlete, digest.summarise(this_week), private=False)
+
+    for body in (message.body, re.sub(r"<[^>]+>", "", message.alternatives[0][0])):
+        assert "Still open: Twitching on 12 days." in body
+        assert "SEE A GP" in body
+        assert "EASE OFF" not in body
