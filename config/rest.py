@@ -1,8 +1,13 @@
 """Project-wide REST API conventions: body size, pagination, error shape."""
 
+import logging
+
 from django.core.exceptions import RequestDataTooBig
 from rest_framework.exceptions import APIException, ParseError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.throttling import ScopedRateThrottle
+
+logger = logging.getLogger(__name__)
 
 
 class RequestTooLarge(APIException):
@@ -15,6 +20,19 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+class ForgivingScopedRateThrottle(ScopedRateThrottle):
+    """A throttle that lets the request through when its cache is down: the
+    token endpoint must not fail because Redis did. (django-axes still locks
+    out repeated failed logins, in the database.)"""
+
+    def allow_request(self, request, view):
+        try:
+            return super().allow_request(request, view)
+        except Exception as exc:  # each cache backend raises its own errors
+            logger.warning("throttle cache unavailable (%s); request allowed", type(exc).__name__)
+            return True
 
 
 def exception_handler(exc, context):

@@ -224,6 +224,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.rest.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"auth": env.str("API_AUTH_THROTTLE", default="20/minute")},
+    # How many proxies stand in front and add to X-Forwarded-For; 0 trusts none of
+    # it, so a client cannot dodge the throttle by making one up.
+    "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),
 }
 
 SPECTACULAR_SETTINGS = {

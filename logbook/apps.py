@@ -19,3 +19,8 @@ class LogbookConfig(AppConfig):
         post_save.connect(
             signals.create_profile, sender=settings.AUTH_USER_MODEL, dispatch_uid="create-profile"
         )
+        post_save.connect(
+            signals.revoke_token_on_new_password,
+            sender=settings.AUTH_USER_MODEL,
+            dispatch_uid="revoke-token-on-new-password",
+        )

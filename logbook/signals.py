@@ -101,6 +101,16 @@ def entry_deleted(sender, instance, **kwargs):
     announce_after_commit(instance, "deleted")
 
 
+def revoke_token_on_new_password(sender, instance, created, raw=False, **kwargs):
+    """A changed or reset password ends the old API token: whoever had the old
+    password may have taken the token too. (Django keeps the new password in
+    `_password` until the save that stores it is over.)"""
+    from rest_framework.authtoken.models import Token
+
+    if not created and not raw and getattr(instance, "_password", None) is not None:
+        Token.objects.filter(user=instance).delete()
+
+
 def create_profile(sender, instance, created, raw=False, **kwargs):
     from logbook.models import Profile
 

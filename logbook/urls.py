@@ -13,6 +13,7 @@ urlpatterns = [
     path("episodes/", views.episodes, name="episodes"),
     path("settings/", views.settings_page, name="settings"),
     path("settings/password/", views.password_change, name="password_change"),
+    path("settings/token/revoke/", views.revoke_token, name="revoke_token"),
     path("accounts/signup/", views.signup, name="signup"),
     path(
         "accounts/login/",

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
+from rest_framework.authtoken.models import Token
 
 from logbook import forms, wording, writer
 from logbook.kinds import BY_SLUG, KINDS, EntryKind
@@ -397,8 +398,20 @@ def settings_page(request):
         form.save()
         messages.success(request, "Settings saved.")
         return redirect("settings")
-    context = {"form": form, "timezones": sorted(known_timezones())}
+    context = {
+        "form": form,
+        "timezones": sorted(known_timezones()),
+        "api_token": Token.objects.filter(user=request.user).first(),
+    }
     return render(request, "logbook/settings.html", context)
+
+
+@login_required
+@require_POST
+def revoke_token(request):
+    Token.objects.filter(user=request.user).delete()
+    messages.success(request, "API token revoked: it opens nothing any more.")
+    return redirect("settings")
 
 
 @login_required

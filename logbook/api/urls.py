@@ -10,6 +10,7 @@ for kind in KINDS:
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
+    path("auth/token/revoke/", views.TokenRevokeView.as_view(), name="api-token-revoke"),
     path("sync/", views.SyncView.as_view(), name="api-sync"),
     *router.urls,
 ]

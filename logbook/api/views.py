@@ -12,13 +12,14 @@ from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from config.rest import ForgivingScopedRateThrottle
 from logbook import writer
 from logbook.api.sync import SyncRequestSerializer, SyncResponseSerializer, sync_batch
 from logbook.kinds import BY_API_KEY
@@ -184,8 +185,19 @@ class SyncView(APIView):
 
 
 class TokenView(ObtainAuthToken):
-    """Trade a username and password for the API token to send as `Authorization: Token ...`."""
+    """Trade a username and password for the API token to send as `Authorization: Token ...`.
 
-    throttle_classes = [ScopedRateThrottle]
+    A changed or reset password revokes the token; asking again makes a new one."""
+
+    throttle_classes = [ForgivingScopedRateThrottle]
     throttle_scope = "auth"
     parser_classes = [JSONParser, FormParser]
+
+
+class TokenRevokeView(APIView):
+    """Revoke your API token at once: it opens nothing any more."""
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        Token.objects.filter(user=request.user).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
