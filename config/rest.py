@@ -3,6 +3,7 @@
 import logging
 
 from django.core.exceptions import RequestDataTooBig
+from rest_framework import parsers
 from rest_framework.exceptions import APIException, ParseError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.throttling import ScopedRateThrottle
@@ -20,6 +21,17 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, refusing JSON nested deeper than Python can read (a
+    RecursionError, which would otherwise be a 500) as it refuses bad JSON."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError("JSON parse error - nested too deeply.") from None
 
 
 class ForgivingScopedRateThrottle(ScopedRateThrottle):

@@ -16,6 +16,7 @@ from django.db import connection
 
 from tests import factories
 from triage import weekly
+from triage.mail import unsubscribe_token
 from triage.models import DigestLog, DigestStatus
 from triage.tasks import deliver_digests, retry_digest, send_due_digests
 
@@ -349,15 +350,27 @@ def test_the_command_refuses_a_bad_week():
         call_command("send_digests", "--week", "last-tuesday")
 
 
-def test_staff_can_preview_any_athletes_digest(client, auckland):
-    staff = factories.UserFactory(username="nurse", is_staff=True)
-    client.force_login(staff)
+def test_reviewers_can_preview_any_athletes_digest_without_its_unsubscribe_link(
+    client, auckland, reviewers_group
+):
+    reviewer = factories.UserFactory(username="nurse", is_staff=True)
+    reviewer.groups.add(reviewers_group)
+    client.force_login(reviewer)
 
     response = client.get(f"/digest/preview/{auckland.pk}/?week=2026-W46")
 
+    html = response.content.decode()
     assert response.status_code == 200
-    assert "Your week" in response.content.decode()
-    assert "Cramp" in response.content.decode()
+    assert "Your week" in html
+    assert "Cramp" in html
+    assert "/digest/unsubscribe/" not in html
+    assert unsubscribe_token(auckland) not in html
+
+
+def test_staff_without_the_reviewers_permission_cannot_preview(client, auckland):
+    client.force_login(factories.UserFactory(username="intern", is_staff=True))
+
+    assert client.get(f"/digest/preview/{auckland.pk}/").status_code == 403
 
 
 def test_athletes_cannot_preview_digests(client, auckland, los_angeles):

@@ -6,6 +6,7 @@ flags, decide on flags, and read the decisions; they add, edit and delete
 nothing. Nobody, superusers included, can edit or delete a FlagReview here.
 """
 
+import uuid
 from datetime import timedelta
 
 from django import forms
@@ -13,6 +14,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Min
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -214,7 +216,10 @@ class FlagAdmin(admin.ModelAdmin):
 
     def decide_view(self, request, object_id, decision):
         """The buttons on a flag's page: decide, then go on to the next flag in the queue."""
-        flag = get_object_or_404(Flag, pk=object_id)
+        try:
+            flag = get_object_or_404(Flag, pk=uuid.UUID(object_id))
+        except ValueError:
+            raise Http404("No such flag.") from None
         if request.method != "POST" or not self.has_change_permission(request, flag):
             raise PermissionDenied
         try:
@@ -285,8 +290,7 @@ class FlagAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "title": "Flags at a glance",
             "by_severity": [
-                (s.value, s.label, by_severity.get(s.value, 0))
-                for s in reversed(list(Severity))
+                (s.value, s.label, by_severity.get(s.value, 0)) for s in reversed(list(Severity))
             ],
             "open_total": sum(by_severity.values()),
             "oldest_age": timesince(oldest, now) if oldest else None,

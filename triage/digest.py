@@ -205,6 +205,20 @@ def bars(rows: list[tuple[str, int]]) -> list[Bar]:
 # --- Weeks ------------------------------------------------------------------------------
 
 
+def parse_iso_week(text: str) -> date:
+    """The Monday of an ISO week written like 2026-W47; ValueError, saying why,
+    for anything else or a week the app cannot have (before 2000, or next year)."""
+    year, _, week = text.upper().partition("-W")
+    if not (year.isascii() and year.isdigit() and week.isascii() and week.isdigit()):
+        raise ValueError("write the ISO week like 2026-W47.")
+    if not 2000 <= int(year) <= date.today().year + 1:
+        raise ValueError("the year must be from 2000 to next year.")
+    try:
+        return date.fromisocalendar(int(year), int(week), 1)
+    except ValueError:
+        raise ValueError(f"{year} has no week {int(week)}.") from None
+
+
 def previous_week_monday(local_today: date) -> date:
     """The Monday of the week before the one `local_today` is in."""
     return local_today - timedelta(days=local_today.weekday() + 7)

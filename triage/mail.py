@@ -22,13 +22,21 @@ def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def digest_message(user, digest, *, private: bool) -> EmailMultiAlternatives:
+# What a preview shows instead of the athlete's own unsubscribe link.
+INERT_LINK = "#unsubscribe-link-left-out-of-previews"
+
+
+def digest_message(user, digest, *, private: bool, preview: bool = False) -> EmailMultiAlternatives:
     """The weekly digest: a subject, a plain-text body and an HTML body.
 
     Every digest carries one-click unsubscribe headers (RFC 8058). A private
-    digest says only how many entries and flags are new.
+    digest says only how many entries and flags are new. A preview (for staff)
+    carries no working unsubscribe link.
     """
-    unsubscribe_url = absolute(reverse("digest_unsubscribe", args=[unsubscribe_token(user)]))
+    if preview:
+        unsubscribe_url = INERT_LINK
+    else:
+        unsubscribe_url = absolute(reverse("digest_unsubscribe", args=[unsubscribe_token(user)]))
     context = {
         "user": user,
         "digest": digest,

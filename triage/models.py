@@ -63,9 +63,7 @@ class Flag(FlagLife, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags"
     )
     rule = models.CharField(max_length=32, choices=[(r.value, RULE_TITLES[r]) for r in Rule])
-    severity = models.CharField(
-        max_length=16, choices=[(s.value, s.label) for s in Severity]
-    )
+    severity = models.CharField(max_length=16, choices=[(s.value, s.label) for s in Severity])
     window_start = models.DateField()
     window_end = models.DateField()
     evidence = models.JSONField(default=dict)

@@ -1,15 +1,13 @@
 """The athlete's Load and Flags pages."""
 
-from datetime import date
-
 from csp.decorators import csp_exempt
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core import signing
 from django.db.models import Case, Value, When
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -91,18 +89,22 @@ def digest_unsubscribe(request, token):
 
 
 @staff_member_required
+@permission_required("triage.change_flag", raise_exception=True)
 @csp_exempt()  # an email's HTML: inline styles are how email is styled
 def digest_preview(request, user_id):
-    """The HTML of an athlete's digest, for staff: ?week=2026-W47, by default last week's."""
+    """The HTML of an athlete's digest, for reviewers and admins: ?week=2026-W47, by
+    default last week's. Its unsubscribe link is inert: the preview is not theirs."""
     user = get_object_or_404(get_user_model(), pk=user_id)
     week_text = request.GET.get("week", "")
-    try:
-        year, week = week_text.split("-W")
-        monday = date.fromisocalendar(int(year), int(week), 1)
-    except ValueError:
+    if week_text:
+        try:
+            monday = digest.parse_iso_week(week_text)
+        except ValueError as error:
+            return HttpResponseBadRequest(f"week: {error}", content_type="text/plain")
+    else:
         local_today = timezone.now().astimezone(user.profile.zone).date()
         monday = digest.previous_week_monday(local_today)
     week_data = digest.load_weeks([user.pk], monday)[user.pk]
     private = user.profile.digest_detail == DigestDetail.PRIVATE
-    message = mail.digest_message(user, digest.summarise(week_data), private=private)
+    message = mail.digest_message(user, digest.summarise(week_data), private=private, preview=True)
     return HttpResponse(message.alternatives[0][0])

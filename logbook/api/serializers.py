@@ -4,9 +4,11 @@ The ranges and choices come from the model fields' validators, so the API,
 forms and admin all reject the same things with the same messages.
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from logbook.models import (
@@ -33,7 +35,10 @@ class AwareDateTimeField(serializers.DateTimeField):
 
     def to_internal_value(self, value):
         if isinstance(value, str):
-            parsed = parse_datetime(value)
+            try:
+                parsed = parse_datetime(value)
+            except ValueError:  # well-formed but impossible: 2026-02-30, T24:00, +25:00
+                self.fail("invalid", format="YYYY-MM-DDThh:mm[:ss][+HH:MM|Z]")
             if parsed is not None and timezone.is_naive(parsed):
                 self.fail("naive")
         return super().to_internal_value(value)
@@ -101,19 +106,28 @@ class HydrationSerializer(EntrySerializer):
         model = HydrationEntry
 
 
+@extend_schema_field(
+    {"type": "array", "items": {"type": "string", "enum": Relief.values}, "uniqueItems": True}
+)
+class ReliefField(serializers.Field):
+    """What helped, as a list of Relief values; its errors a flat list of messages."""
+
+    def to_internal_value(self, data):
+        try:
+            validate_relief(data)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
+        return data
+
+    def to_representation(self, value):
+        return list(value)
+
+
 class EpisodeSerializer(EntrySerializer):
-    relief = serializers.ListField(
-        child=serializers.ChoiceField(choices=Relief.choices),
-        required=False,
-        help_text='What helped; "none" stands alone.',
-    )
+    relief = ReliefField(required=False, help_text='What helped; "none" stands alone.')
 
     class Meta(EntrySerializer.Meta):
         model = TwitchEpisode
-
-    def validate_relief(self, value):
-        validate_relief(value)
-        return value
 
 
 class CheckinSerializer(EntrySerializer):

@@ -93,7 +93,11 @@ def sync_kind(api_key, items, context) -> list[dict]:
             results[position] = invalid(api_key, None, {"non_field_errors": ["Must be an object."]})
         elif entry_id is None:
             message = "Must be a valid UUID." if "id" in item else NO_ID
-            results[position] = invalid(api_key, item.get("id"), {"id": [message]})
+            given = item.get("id")
+            # Echoed as given when it is text, so the phone can find it; else null.
+            results[position] = invalid(
+                api_key, given if isinstance(given, str) else None, {"id": [message]}
+            )
         else:
             valid.append((position, entry_id, check(item)))
 

@@ -15,11 +15,11 @@ from rest_framework import status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.rest import ForgivingScopedRateThrottle
+from config.rest import ForgivingScopedRateThrottle, JSONParser
 from logbook import writer
 from logbook.api.sync import SyncRequestSerializer, SyncResponseSerializer, sync_batch
 from logbook.kinds import BY_API_KEY
@@ -39,20 +39,35 @@ TIME_RANGE_PARAMETERS = [
 ]
 
 
-def parse_instant(name: str, value: str) -> datetime | date:
-    """A ?since= / ?until= value: a date, or a date-time (read as UTC if naive)."""
+UNREADABLE_TIME = "Use an ISO 8601 date or date-time, e.g. 2026-11-01 or 2026-11-01T08:00Z."
+OUT_OF_RANGE = "Out of range: use a time between the years 1 and 9999 in UTC."
+
+
+def time_bound(name: str, value: str) -> tuple[datetime | None, bool]:
+    """A ?since= / ?until= value as (a UTC instant, whether it is a bare date).
+
+    A date-time without an offset is read as UTC. The instant is None for a
+    date that bounds nothing (the last day there is, for ?until=).
+    """
     try:
         day = parse_date(value)
-        if day is not None:
-            return day
-        moment = parse_datetime(value)
-    except ValueError:  # well-formed but impossible, like 2026-13-01
-        moment = None
+        moment = None if day else parse_datetime(value)
+    except ValueError:  # well-formed but impossible, like 2026-13-01 or T24:00
+        day = moment = None
+    if day is not None:
+        if name == "until":  # the whole day
+            if day == date.max:
+                return None, True
+            day += timedelta(days=1)
+        return datetime.combine(day, time.min, tzinfo=UTC), True
     if moment is None:
-        raise ValidationError(
-            {name: ["Use an ISO 8601 date or date-time, e.g. 2026-11-01 or 2026-11-01T08:00Z."]}
-        )
-    return moment if timezone.is_aware(moment) else timezone.make_aware(moment, UTC)
+        raise ValidationError({name: [UNREADABLE_TIME]})
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC), False
+    except OverflowError:  # 0001-01-01T00:00+01:00 is before the year 1 in UTC
+        raise ValidationError({name: [OUT_OF_RANGE]}) from None
 
 
 def filter_time_range(queryset, params):
@@ -62,18 +77,15 @@ def filter_time_range(queryset, params):
     midnight, until=2026-11-30 includes all of the 30th.
     """
     field = queryset.model.time_field
-    since = params.get("since") and parse_instant("since", params["since"])
-    until = params.get("until") and parse_instant("until", params["until"])
-    if since:
-        if not isinstance(since, datetime):
-            since = datetime.combine(since, time.min, tzinfo=UTC)
+    since = until = None
+    if params.get("since"):
+        since, _ = time_bound("since", params["since"])
         queryset = queryset.filter(**{f"{field}__gte": since})
-    if until:
-        if not isinstance(until, datetime):
-            until = datetime.combine(until + timedelta(days=1), time.min, tzinfo=UTC)
-            queryset = queryset.filter(**{f"{field}__lt": until})
-        else:
-            queryset = queryset.filter(**{f"{field}__lte": until})
+    if params.get("until"):
+        until, whole_day = time_bound("until", params["until"])
+        if until is not None:
+            lookup = "lt" if whole_day else "lte"
+            queryset = queryset.filter(**{f"{field}__{lookup}": until})
     if since and until and until < since:
         raise ValidationError({"until": ["Must not be before since."]})
     return queryset
@@ -191,7 +203,7 @@ class TokenView(ObtainAuthToken):
 
     throttle_classes = [ForgivingScopedRateThrottle]
     throttle_scope = "auth"
-    parser_classes = [JSONParser, FormParser]
+    parser_classes = [JSONParser, FormParser]  # config.rest's JSON parser
 
 
 class TokenRevokeView(APIView):

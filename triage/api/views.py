@@ -63,6 +63,7 @@ class LoadView(APIView):
     )
     def get(self, request):
         raw = request.query_params.get("days", "90")
-        if not raw.isdigit() or not 1 <= int(raw) <= 365:
+        # isdigit() alone takes "²" and "٣", which int() then refuses.
+        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 365:
             raise ValidationError({"days": ["A whole number of days from 1 to 365."]})
         return Response(LoadSerializer(load_report(request.user, int(raw))).data)
