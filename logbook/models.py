@@ -144,6 +144,9 @@ class Profile(models.Model):
         choices=DigestDetail.choices,
         default=DigestDetail.FULL,
     )
+    # Signed into every unsubscribe link; turning the digest back on bumps it,
+    # so links from earlier emails stop working.
+    digest_link_version = models.PositiveIntegerField(default=0, editable=False)
     birth_year = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=BIRTH_YEAR.validators()
     )
@@ -167,6 +170,15 @@ class Profile(models.Model):
 
     def __str__(self):
         return f"Profile of {self.user}"
+
+    def save(self, *args, **kwargs):
+        if self.digest_enabled and not self._state.adding:
+            was_on = Profile.objects.filter(pk=self.pk).values_list("digest_enabled", flat=True)
+            if was_on.first() is False:  # subscribing again: old links stop working
+                self.digest_link_version += 1
+                if kwargs.get("update_fields") is not None:
+                    kwargs["update_fields"] = {*kwargs["update_fields"], "digest_link_version"}
+        super().save(*args, **kwargs)
 
     def clean(self):
         if self.birth_year and self.birth_year > timezone.now().year:

@@ -392,3 +392,74 @@ def test_digest_logs_are_visible_in_the_admin(client, auckland):
     assert page.status_code == 200
     assert "kiri" in page.content.decode()
     assert DigestStatus.SENT.label in page.content.decode()
+
+
+# --- Digests that always go out ---------------------------------------------------------------
+
+
+def test_the_command_retries_digests_that_failed_before(auckland, settings, smtp_server):
+    settings.EMAIL_PORT = 1  # nothing listens there
+    out = StringIO()
+    call_command("send_digests", "--week", "2026-W46", stdout=out)
+    log = DigestLog.objects.get()
+    assert log.status == DigestStatus.FAILED
+
+    settings.EMAIL_PORT = smtp_server.port
+    call_command("send_digests", "--week", "2026-W46", stdout=out)
+    call_command("send_digests", "--week", "2026-W46", stdout=out)
+
+    log.refresh_from_db()
+    assert (log.status, log.attempts) == (DigestStatus.SENT, 2)
+    assert len(smtp_server.messages) == 1
+    assert "1 retried" in out.getvalue()
+
+
+def test_a_digest_stuck_sending_is_recovered_and_sent_once(auckland, smtp_server):
+    # A sender killed between claiming "sending" and "sent" leaves this behind.
+    with time_machine.travel(at(MONDAY_0800, AUCKLAND), tick=False):
+        (log_id,) = weekly.claim_due(datetime.now(UTC))
+    DigestLog.objects.filter(pk=log_id).update(
+        status=DigestStatus.SENDING, sending_since=datetime(2026, 11, 15, 19, 0, tzinfo=UTC)
+    )
+
+    # Not yet: it may still be on its way.
+    with time_machine.travel(datetime(2026, 11, 15, 19, 20, tzinfo=UTC), tick=False):
+        send_due_digests.delay()
+    assert DigestLog.objects.get().status == DigestStatus.SENDING
+
+    with time_machine.travel(datetime(2026, 11, 15, 20, 0, tzinfo=UTC), tick=False):
+        send_due_digests.delay()
+        send_due_digests.delay()
+
+    log = DigestLog.objects.get()
+    assert log.status == DigestStatus.SENT
+    assert len(smtp_server.messages) == 1
+
+
+def test_the_command_sends_no_week_from_before_an_athlete_joined(auckland, los_angeles):
+    los_angeles.date_joined = datetime(2026, 11, 20, tzinfo=UTC)
+    los_angeles.save()
+    out = StringIO()
+
+    call_command("send_digests", "--week", "2026-W46", stdout=out)
+
+    assert [m.to[0] for m in mail.outbox] == ["kiri@example.com"]
+    assert not DigestLog.objects.filter(user=los_angeles).exists()
+
+
+# --- Unsubscribe links that stop working -------------------------------------------------------
+
+
+def test_an_old_link_stops_working_once_the_athlete_subscribes_again(client, auckland):
+    old = unsubscribe_path(auckland)
+    client.post(old)
+    auckland.profile.refresh_from_db()
+    auckland.profile.digest_enabled = True
+    auckland.profile.save()
+
+    response = client.post(old)
+
+    assert response.status_code == 400
+    auckland.profile.refresh_from_db()
+    assert auckland.profile.digest_enabled is True
+    assert client.post(unsubscribe_path(auckland)).status_code == 200  # the new link works

@@ -6,16 +6,27 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from logbook.models import Profile
+
 UNSUBSCRIBE_SALT = "twitchlog.digest.unsubscribe"
 
 
 def unsubscribe_token(user) -> str:
-    return signing.dumps({"user": user.pk}, salt=UNSUBSCRIBE_SALT)
+    """A link's key: the user and their profile's link version, signed."""
+    return signing.dumps(
+        {"user": user.pk, "v": user.profile.digest_link_version}, salt=UNSUBSCRIBE_SALT
+    )
 
 
-def user_id_from_token(token: str) -> int:
-    """The user a token was made for; raises signing.BadSignature if it was tampered with."""
-    return signing.loads(token, salt=UNSUBSCRIBE_SALT)["user"]
+def profile_from_token(token: str):
+    """The profile a token still stands for. Raises signing.BadSignature if it was
+    tampered with, or made before the athlete subscribed again; Profile.DoesNotExist
+    if the athlete is gone."""
+    payload = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    profile = Profile.objects.get(user_id=payload["user"])
+    if payload.get("v", 0) != profile.digest_link_version:
+        raise signing.BadSignature("an older link")
+    return profile
 
 
 def absolute(path: str) -> str:

@@ -263,6 +263,9 @@ class DigestLog(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When a sender moved it to "sending": a row left there long after was
+    # abandoned by a sender that died, and is sent again (weekly.recover_stuck).
+    sending_since = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -30,7 +30,8 @@ def evaluate_batch(user_ids: list[int]) -> None:
 @shared_task(**RETRY)
 def send_due_digests() -> None:
     """Hourly: claim the digests now due by each athlete's clock, and hand them out."""
-    claimed = weekly.claim_due(timezone.now())
+    now = timezone.now()
+    claimed = weekly.claim_due(now) + weekly.recover_stuck(now)
     for start in range(0, len(claimed), weekly.BATCH):
         deliver_digests.delay(claimed[start : start + weekly.BATCH])
 

@@ -78,7 +78,7 @@ def acknowledge(request, pk):
 def digest_unsubscribe(request, token):
     """GET asks to confirm (mail scanners open links); POST stops the digest, no login needed."""
     try:
-        profile = Profile.objects.get(user_id=mail.user_id_from_token(token))
+        profile = mail.profile_from_token(token)
     except (signing.BadSignature, Profile.DoesNotExist):
         return render(request, "triage/unsubscribe_invalid.html", status=400)
     if request.method == "POST":

@@ -31,6 +31,11 @@ BATCH = 500
 
 # A beat that was down still sends the digest if it is back within this long.
 CATCH_UP = timedelta(hours=24)
+# A row "sending" for longer than this was left by a sender that died; sending
+# one email takes seconds, so after this long it is taken as not sent.
+SENDING_TIMEOUT = timedelta(minutes=30)
+# How often a digest is tried in all before it is left as failed (the admin shows it).
+MAX_ATTEMPTS = 6
 
 
 def due_weeks(now: datetime) -> dict[date, list[int]]:
@@ -51,11 +56,26 @@ def due_weeks(now: datetime) -> dict[date, list[int]]:
         if zone_name not in mondays:
             mondays[zone_name] = week_due(now.astimezone(ZoneInfo(zone_name)))
         monday = mondays[zone_name]
-        if monday is not None and joined.astimezone(
-            ZoneInfo(zone_name)
-        ).date() <= monday + timedelta(days=6):
+        if monday is not None and joined_by(joined, zone_name, monday):
             due[monday].append(user_id)
     return due
+
+
+def joined_by(joined: datetime, zone_name: str, monday: date) -> bool:
+    """Whether an account existed by the end of the week of `monday`, on its clock."""
+    return joined.astimezone(ZoneInfo(zone_name)).date() <= monday + timedelta(days=6)
+
+
+def who_joined_by(user_ids, monday: date) -> list[int]:
+    """Of these accounts, those that existed by the end of the week of `monday`."""
+    people = get_user_model().objects.filter(pk__in=user_ids)
+    return [
+        user_id
+        for user_id, zone_name, joined in people.values_list(
+            "pk", "profile__timezone", "date_joined"
+        )
+        if joined_by(joined, zone_name, monday)
+    ]
 
 
 def week_due(local_now: datetime) -> date | None:
@@ -105,7 +125,7 @@ def deliver(log_ids, *, connection=None) -> dict[str, list[int]]:
     token = uuid.uuid4()
     DigestLog.objects.filter(
         pk__in=log_ids, status__in=[DigestStatus.PENDING, DigestStatus.FAILED]
-    ).update(status=DigestStatus.SENDING, claim=token)
+    ).update(status=DigestStatus.SENDING, claim=token, sending_since=timezone.now())
     logs = list(DigestLog.objects.filter(claim=token).select_related("user", "user__profile"))
     outcome = defaultdict(list)
     by_week = defaultdict(list)
@@ -152,9 +172,37 @@ def finish(log: DigestLog, status: str, error: str = "") -> str:
     return status
 
 
+def recover_stuck(now: datetime) -> list[int]:
+    """Rows left "sending" by a sender that died: marked failed, to be sent again.
+    The ids of the rows recovered."""
+    stuck = DigestLog.objects.filter(
+        status=DigestStatus.SENDING, sending_since__lt=now - SENDING_TIMEOUT
+    )
+    ids = list(stuck.values_list("pk", flat=True))
+    # Conditional on still being stuck: two recoveries at once recover it once.
+    DigestLog.objects.filter(pk__in=ids, status=DigestStatus.SENDING).update(
+        status=DigestStatus.FAILED, error="The sender stopped while sending; sent again."
+    )
+    return ids
+
+
+def failed_to_retry(user_ids, monday: date) -> list[int]:
+    """This week's failed digests of these athletes that may be tried again."""
+    iso_year, iso_week, _ = monday.isocalendar()
+    return list(
+        DigestLog.objects.filter(
+            user_id__in=user_ids,
+            iso_year=iso_year,
+            iso_week=iso_week,
+            status=DigestStatus.FAILED,
+            attempts__lt=MAX_ATTEMPTS,
+        ).values_list("pk", flat=True)
+    )
+
+
 def send_due(now: datetime | None = None) -> dict[str, list[int]]:
     """Claim and send, here and now, every digest that is due."""
     now = now or timezone.now()
     with transaction.atomic():
         claimed = claim_due(now)
-    return deliver(claimed)
+    return deliver(claimed + recover_stuck(now))

@@ -40,7 +40,10 @@ class Command(BaseCommand):
                 raise CommandError(f"No active user with an email is called {user!r}.")
         else:
             people = people.filter(profile__digest_enabled=True)
-        user_ids = list(people.order_by("pk").values_list("pk", flat=True))
+        # Nobody gets a summary of a week from before they joined.
+        user_ids = weekly.who_joined_by(
+            list(people.order_by("pk").values_list("pk", flat=True)), monday
+        )
         iso = f"{monday.isocalendar()[0]}-W{monday.isocalendar()[1]:02d}"
 
         if dry_run:
@@ -50,17 +53,22 @@ class Command(BaseCommand):
             self.stdout.write(f"\nWrote {len(user_ids)} digests for {iso} to {folder}.")
             return
 
+        # As the Celery path does: what failed before, or was left "sending" by a
+        # sender that died, is tried again with this run's new digests.
+        retried = weekly.recover_stuck(timezone.now()) + weekly.failed_to_retry(user_ids, monday)
         claimed = weekly.claim(user_ids, monday)
+        to_send = claimed + [log_id for log_id in retried if log_id not in claimed]
         outcome = {}
-        for start in range(0, len(claimed), weekly.BATCH):
-            for status, ids in weekly.deliver(claimed[start : start + weekly.BATCH]).items():
+        for start in range(0, len(to_send), weekly.BATCH):
+            for status, ids in weekly.deliver(to_send[start : start + weekly.BATCH]).items():
                 outcome[status] = outcome.get(status, 0) + len(ids)
-            self.progress(min(start + weekly.BATCH, len(claimed)), len(claimed))
+            self.progress(min(start + weekly.BATCH, len(to_send)), len(to_send))
         already = len(user_ids) - len(claimed)
         self.stdout.write(
             f"\n{iso}: {outcome.get(DigestStatus.SENT, 0)} sent, "
             f"{outcome.get(DigestStatus.FAILED, 0)} failed, "
-            f"{outcome.get(DigestStatus.SKIPPED, 0)} skipped, {already} already claimed before."
+            f"{outcome.get(DigestStatus.SKIPPED, 0)} skipped, {len(set(retried))} retried, "
+            f"{already} already claimed before."
         )
 
     def monday(self, week: str | None) -> date:
