@@ -112,6 +112,13 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Redis, hung or gone, must not hold a request up: a short wait, then the caller
+# carries on without it (triage/scheduling.py, config/rest.py).
+REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=0.5)
+if "redis" in CACHES["default"]["BACKEND"].lower():
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        socket_connect_timeout=REDIS_TIMEOUT, socket_timeout=REDIS_TIMEOUT
+    )
 
 # --- Auth, i18n, static -----------------------------------------------------
 
@@ -256,9 +263,19 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-# A save must not hang on a dead broker: one quick retry, then the sweep catches up.
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+# A save must not hang on a dead or hung broker: a short wait, no retry; the
+# sweep catches up. (triage/scheduling.py also stops asking for a while.)
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_timeout": REDIS_TIMEOUT,
+    "socket_connect_timeout": REDIS_TIMEOUT,
+    # kombu otherwise sleeps 2 s between connection attempts, even for a publish.
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.1,
+    "interval_max": 0.1,
+}
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE = {
     "triage-sweep": {"task": "triage.tasks.sweep", "schedule": 15 * 60},
     "weekly-digests": {"task": "triage.tasks.send_due_digests", "schedule": 60 * 60},

@@ -5,7 +5,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from config import views
 
 urlpatterns = [
-    path("health/", views.health, name="health"),
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("health/", views.readyz, name="health"),  # the name wave one documented
     path("admin/", admin.site.urls),
     path("api/v1/", include("logbook.api.urls")),
     path("api/v1/", include("triage.api.urls")),

@@ -1,3 +1,5 @@
+"""What an operator or a load balancer asks of a running process."""
+
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
@@ -7,11 +9,18 @@ from config.celery import app as celery_app
 
 
 @never_cache
-def health(request):
-    """For load balancers and operators: can this process reach its services?
+def healthz(request):
+    """Liveness: this process answers. Nothing else is asked."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+def readyz(request):
+    """Readiness: can this process reach its services, each asked with a short wait?
 
     Only the database makes the answer 503: saving never depends on the broker,
-    whose absence the sweep makes up for later.
+    whose absence the sweep makes up for later, so a load balancer must not
+    take every web process out because Redis is down.
     """
     checks = {"database": "ok", "broker": "ok"}
     try:
@@ -24,7 +33,8 @@ def health(request):
     else:
         try:
             with celery_app.connection_for_write() as broker:
-                broker.ensure_connection(max_retries=1, timeout=2)
+                broker.ensure_connection(max_retries=1, timeout=settings.REDIS_TIMEOUT)
+                broker.default_channel.client.ping()  # a hung Redis accepts, but never answers
         except Exception:  # kombu raises a different error class per transport
             checks["broker"] = "unreachable"
     return JsonResponse(checks, status=200 if checks["database"] == "ok" else 503)

@@ -128,6 +128,7 @@ def empty_cache():
 
     cache.clear()
     scheduling._seen_held.clear()
+    scheduling._down_until.clear()
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""GET /health/: what an operator or load balancer asks of a running process."""
+"""/healthz and /readyz (and /health/, its wave-one name): what an operator or a
+load balancer asks of a running process."""
 
 import pytest
 
@@ -37,3 +38,18 @@ def test_it_reveals_nothing_about_anyone(client):
 
     assert set(response.json()) == {"database", "broker"}
     assert response["Cache-Control"].startswith("max-age=0")
+
+
+def test_liveness_asks_nothing_of_the_services(client, use_broker, settings):
+    use_broker("redis://127.0.0.1:1/0")
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_readiness_answers_under_both_names(client, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+    assert client.get("/readyz").json() == client.get("/health/").json()

@@ -87,7 +87,7 @@ def test_with_the_broker_down_a_save_still_succeeds_and_the_sweep_catches_up(
     assert TwitchEpisode.objects.count() == 3
     assert not Flag.objects.exists()
     assert EvaluationState.objects.get(user=athlete).dirty
-    assert "could not queue the evaluation" in caplog.text
+    assert "broker unavailable" in caplog.text
     assert "calf" not in caplog.text
 
     engine.sweep()

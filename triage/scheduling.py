@@ -6,9 +6,12 @@ change of a burst claims a short-lived key in the cache and queues an
 evaluation to run when the burst is over; the rest of the burst finds the key
 taken and leaves it at that, since that evaluation will read their entries too.
 
-Nothing here may fail a save. If the cache or the broker is down, the change
-is still written down as the person's `changed_at`, and the sweep evaluates
-everyone whose log changed after their last evaluation.
+Nothing here may fail a save, or hold one up. If the cache or the broker is
+down, or hung, the change is still written down as the person's `changed_at`,
+and the sweep evaluates everyone whose log changed after their last
+evaluation. Redis calls wait REDIS_TIMEOUT at most (settings), and after one
+fails this process leaves that service alone for BACKOFF seconds: one save
+waits the timeout, not every save.
 """
 
 import logging
@@ -38,6 +41,24 @@ def on_entry_changed(sender, user_id, changed_at, **kwargs):
     request_evaluation(user_id, changed_at)
 
 
+BACKOFF = 30.0
+_down_until: dict[str, float] = {}
+
+
+def down(service: str) -> bool:
+    return time.monotonic() < _down_until.get(service, 0.0)
+
+
+def failed(service: str, exc: Exception) -> None:
+    _down_until[service] = time.monotonic() + BACKOFF
+    logger.warning(
+        "%s unavailable (%s); left alone for %.0f s, the sweep catches up",
+        service,
+        type(exc).__name__,
+        BACKOFF,
+    )
+
+
 def request_evaluation(user_id: int, changed_at) -> None:
     if settings.CELERY_TASK_ALWAYS_EAGER and evaluated_since(user_id, changed_at):
         # In-process tasks run at once, inside the first announcement of a
@@ -47,16 +68,14 @@ def request_evaluation(user_id: int, changed_at) -> None:
         return
     debounce = settings.TRIAGE["debounce_seconds"]
     mark_changed(user_id)
+    if down("broker"):
+        return
     try:
         # One second past the key's expiry: a change arriving after the
         # evaluation has read the log can claim the key and queue another.
         evaluate_user.apply_async((user_id,), countdown=debounce + 1)
     except Exception as exc:  # kombu's errors differ by transport
-        logger.warning(
-            "could not queue the evaluation of user %s (%s); the sweep will catch up",
-            user_id,
-            type(exc).__name__,
-        )
+        failed("broker", exc)
 
 
 # The task keeps its first name, so that messages queued before it moved here still run.
@@ -71,11 +90,13 @@ def evaluation_starting(user_id: int):
     """Called by the task as it begins: from now on, changes need a new evaluation."""
     started = timezone.now()
     _seen_held.pop(user_id, None)
+    if down("cache"):
+        return started
     try:
         cache.delete(queued_key(user_id))
         cache.set(evaluated_key(user_id), started, timeout=3600)
     except Exception as exc:
-        logger.warning("triage cache unavailable (%s)", type(exc).__name__)
+        failed("cache", exc)
     return started
 
 
@@ -88,23 +109,27 @@ _seen_held: dict[int, float] = {}
 
 
 def claim(user_id: int) -> bool:
+    """Whether this change starts a burst (and so queues an evaluation)."""
     if time.monotonic() - _seen_held.get(user_id, -HELD_MEMO) < HELD_MEMO:
         return False
+    if down("cache"):
+        return True  # without a debounce; the sweep evens it out
     try:
         claimed = cache.add(queued_key(user_id), True, timeout=settings.TRIAGE["debounce_seconds"])
         _seen_held[user_id] = time.monotonic()
         return claimed
     except Exception as exc:
-        logger.warning(
-            "triage cache unavailable (%s); evaluating without debounce", type(exc).__name__
-        )
+        failed("cache", exc)
         return True
 
 
 def evaluated_since(user_id: int, changed_at) -> bool:
+    if down("cache"):
+        return False
     try:
         started = cache.get(evaluated_key(user_id))
-    except Exception:
+    except Exception as exc:
+        failed("cache", exc)
         return False
     return started is not None and started >= changed_at
 
