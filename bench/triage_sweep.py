@@ -64,10 +64,15 @@ def seed(users: int, rng: random.Random) -> None:
 
     User = get_user_model()
     # TRUNCATE, not delete(): deleting through the ORM would load all four
-    # million rows to announce each deletion.
+    # million rows to announce each deletion. PostgreSQL refuses to truncate a
+    # table that another one references, so the tables that reference these
+    # (a flag's reviews, and whatever comes to point at a flag or an entry)
+    # go too.
     tables = [
         model._meta.db_table
-        for model in (DailyCheckin, HydrationEntry, TwitchEpisode, Workout, Flag, EvaluationState)
+        for model in with_referencing(
+            [DailyCheckin, HydrationEntry, TwitchEpisode, Workout, Flag, EvaluationState]
+        )
     ]
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {', '.join(tables)}")
@@ -154,6 +159,17 @@ def seed(users: int, rng: random.Random) -> None:
     # misjudges the new tables' sizes and JIT-compiles every query.
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+
+
+def with_referencing(models: list) -> list:
+    """`models` and every model whose foreign key points at one of them, transitively."""
+    found = list(models)
+    for model in found:  # grows while it is read: the referencing models' referrers too
+        for relation in model._meta.related_objects:
+            referrer = relation.related_model
+            if not relation.many_to_many and referrer not in found:
+                found.append(referrer)
+    return found
 
 
 SWEEP_IN_A_FRESH_PROCESS = """
