@@ -11,6 +11,8 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 
+from config.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -193,15 +195,30 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- HTTPS ------------------------------------------------------------------
+
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Off unless asked for: a site served over plain HTTP (a home network) would
+# lock itself out. production.env.example turns both on.
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SSL_REDIRECT", default=False)
+# Probes from inside the network (compose, a load balancer) speak plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=False)
+# Preloading is a promise made for a whole registered domain, at its apex; it is
+# its owner's to make (DJANGO_HSTS_PRELOAD=1), not a warning to every install.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # --- Email ------------------------------------------------------------------
 
 # smtp://user:password@host:587 (smtp+tls://, smtp+ssl://), consolemail:// or
-# filemail://var/mail (a folder under the project).
-_email = env.email_url("EMAIL_URL", default="consolemail://")
+# filemail://var/mail (a folder under the project; filemail:///srv/mail for an
+# absolute one).
+_email_url = env.str("EMAIL_URL", default="consolemail://")
+_email = env.email_url_config(_email_url)
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
 EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
 EMAIL_PORT = _email["EMAIL_PORT"] or 25
@@ -209,7 +226,8 @@ EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
 EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
 EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
-EMAIL_FILE_PATH = BASE_DIR / (_email["EMAIL_FILE_PATH"] or "var/mail")
+# django-environ reads filemail://var/mail as host "var" and folder "mail".
+EMAIL_FILE_PATH = BASE_DIR / (_email_url.partition("filemail://")[2] or "var/mail")
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="twitchlog <twitchlog@localhost>")
 
@@ -388,13 +406,8 @@ TRIAGE = {
 
 # --- Logging ----------------------------------------------------------------
 
-# Health data never goes into logs: loggers get ids and counts, not entries.
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # django-axes announces itself in every process; its warnings still show.
-    "loggers": {"axes": {"level": "WARNING"}},
-}
+# Health data never goes into logs: loggers get ids and counts, not entries
+# (config/logs.py). Production writes one JSON object per line.
+LOGGING = logging_config(DEBUG)
+# The worker logs through the same configuration, not Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

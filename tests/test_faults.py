@@ -5,22 +5,16 @@ Each test starts the Redis, worker or SMTP server it breaks, on a free port,
 and stops it by its pid; the shared services are never touched.
 """
 
-import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 
 import psycopg
 import pytest
-import redis
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.db import connection
@@ -28,69 +22,15 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from tests import factories
-from tests.conftest import service_missing
 from tests.histories import every_pattern, store
 from tests.kinds import KINDS
+from tests.servers import Browser, Gunicorn, OwnRedis, free_port
 from triage import engine, scheduling, weekly
 from triage.models import DigestLog, DigestStatus, Flag
 from triage.rules import Rule
 
 ROOT = Path(__file__).resolve().parent.parent
 EPISODES = KINDS[2]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class OwnRedis:
-    """A redis-server of this test's own, on a free port."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = None
-
-    def start(self):
-        try:
-            self.process = subprocess.Popen(
-                [
-                    *("redis-server", "--port", str(self.port), "--bind", "127.0.0.1"),
-                    *("--save", "", "--appendonly", "no"),
-                ],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-        except FileNotFoundError:
-            service_missing("needs redis-server to start a Redis of its own")
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                redis.Redis(port=self.port, socket_connect_timeout=0.2).ping()
-                return
-            except redis.RedisError:
-                time.sleep(0.05)
-        raise AssertionError("redis-server did not start")
-
-    def refuse(self):
-        """Gone: nothing listens on its port any more."""
-        self.process.kill()
-        self.process.wait()
-
-    def hang(self):
-        """Hung: it accepts connections, and never answers (SIGSTOP)."""
-        os.kill(self.process.pid, signal.SIGSTOP)
-
-    def resume(self):
-        os.kill(self.process.pid, signal.SIGCONT)
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGCONT)
-            self.process.kill()
-            self.process.wait()
 
 
 @pytest.fixture
@@ -221,61 +161,16 @@ def test_a_worker_killed_mid_sweep_leaves_nothing_a_rerun_does_not_mend(own_redi
 
 
 @pytest.fixture
-def gunicorn_server():
+def gunicorn_server(tmp_path):
     """The app as production serves it: gunicorn, one sync worker whose database
     connection outlives a request (CONN_MAX_AGE), on the test database."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}",
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "a-key-for-this-test-only-" + "x" * 40,
-        "DJANGO_STATIC_MANIFEST": "0",
-        "DJANGO_SECURE_COOKIES": "0",
-    }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "--workers",
-            "1",
-            "--bind",
-            f"127.0.0.1:{port}",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            urllib.request.urlopen(url + "/healthz", timeout=1).close()
-            break
-        except OSError:
-            assert time.monotonic() < deadline, "gunicorn did not start"
-            time.sleep(0.1)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
+    server = Gunicorn(tmp_path / "gunicorn.log")
+    yield server.url
+    server.stop()
 
 
 def post_episode(url: str, token: str) -> int:
-    request = urllib.request.Request(
-        url + EPISODES.url,
-        data=json.dumps(EPISODES.body(), default=str).encode(),
-        headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
-        method="POST",
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
+    return Browser(url).json("POST", EPISODES.url, EPISODES.body(), token)[0]
 
 
 @pytest.mark.django_db(transaction=True)

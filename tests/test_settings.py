@@ -91,3 +91,30 @@ def test_debug_off_without_a_secret_key_refuses_to_start_in_one_line():
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
     assert "DJANGO_SECRET_KEY" in lines[0]
+
+
+def test_filemail_writes_under_the_project_or_to_an_absolute_folder():
+    show = (
+        "import django; django.setup(); "
+        "from django.conf import settings as s; print(s.EMAIL_FILE_PATH)"
+    )
+
+    relative = run_python(show, EMAIL_URL="filemail://var/mail")
+    absolute = run_python(show, EMAIL_URL="filemail:///srv/twitchlog-mail")
+
+    assert relative.stdout.strip() == str(ROOT / "var" / "mail"), relative.stderr
+    assert absolute.stdout.strip() == "/srv/twitchlog-mail", absolute.stderr
+
+
+def test_https_settings_are_off_by_default_and_read_from_the_environment():
+    show = (
+        "import django, json; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps([s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, "
+        "s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD]))"
+    )
+
+    default = run_python(show)
+    asked = run_python(show, DJANGO_SSL_REDIRECT="1", DJANGO_HSTS_SECONDS="3600")
+
+    assert json.loads(default.stdout) == [False, 0, True, False], default.stderr
+    assert json.loads(asked.stdout) == [True, 3600, True, False], asked.stderr
