@@ -136,6 +136,9 @@ LOGOUT_REDIRECT_URL = "login"
 # Whether anyone may create an account, or only an admin.
 SIGNUP_OPEN = env.bool("SIGNUP_OPEN", default=True)
 
+# Reset mails per address typed, and per account, in a window (logbook/password_reset.py).
+PASSWORD_RESET_LIMIT = {"address": 3, "account": 3, "window_seconds": 3600}
+
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=8)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
