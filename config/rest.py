@@ -3,8 +3,10 @@
 import logging
 
 from django.core.exceptions import RequestDataTooBig
+from django.http import JsonResponse
+from django.views import defaults
 from rest_framework import parsers
-from rest_framework.exceptions import APIException, ParseError
+from rest_framework.exceptions import APIException, NotFound, ParseError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.throttling import ScopedRateThrottle
 
@@ -63,3 +65,13 @@ def exception_handler(exc, context):
     if response is not None and isinstance(exc, ParseError):
         response.data = {"body": [str(exc.detail)]}
     return response
+
+
+def page_not_found(request, exception):
+    """Django's 404 (handler404), answered in JSON like the API's own under /api/.
+
+    A URL that none of the API's routes match, such as an entry id with a dot
+    in it, is still a question to the API, and its client reads JSON."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -107,6 +107,8 @@ def test_relief_none_stands_alone_and_options_appear_once(api, relief, message_p
         ("started_at", 1732000000),
         ("started_at", "yesterday"),
         ("id", "not-a-uuid"),
+        ("id", 5),
+        ("id", False),
     ],
 )
 def test_wrong_types_are_refused(api, field, value):
@@ -233,3 +235,27 @@ def test_a_form_encoded_body_is_not_accepted(api):
     response = api.post(EPISODES.url, {"duration_s": 30})  # multipart
 
     assert response.status_code == 415
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/workouts/01./",  # the router's ids have no dot: no route matches
+        "/api/v1/flags/T./acknowledge/",
+        "/api/v1/episodes/%3F.S/",
+        "/api/v1/no-such-thing/",
+    ],
+)
+def test_an_api_url_that_no_route_matches_answers_json_like_the_api(api, path):
+    response = api.delete(path)
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_a_page_that_does_not_exist_still_answers_html(client):
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")

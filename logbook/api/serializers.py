@@ -4,6 +4,8 @@ The ranges and choices come from the model fields' validators, so the API,
 forms and admin all reject the same things with the same messages.
 """
 
+import uuid
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.utils import timezone
@@ -44,6 +46,20 @@ class AwareDateTimeField(serializers.DateTimeField):
         return super().to_internal_value(value)
 
 
+class ClientIdField(serializers.UUIDField):
+    """An entry's id as text, the only way JSON carries a UUID.
+
+    DRF's UUIDField also reads a number as the UUID of that value (false as
+    00000000-0000-0000-0000-000000000000), an id the create cannot see as
+    the client's: the entry was stored under a new id, and a retry stored it
+    again."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str | uuid.UUID):
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)
+
+
 class EntrySerializer(serializers.ModelSerializer):
     """What every entry serializer shares.
 
@@ -56,7 +72,7 @@ class EntrySerializer(serializers.ModelSerializer):
         models.DateTimeField: AwareDateTimeField,
     }
 
-    id = serializers.UUIDField(required=False)
+    id = ClientIdField(required=False)
 
     class Meta:
         exclude = ["user"]
