@@ -188,7 +188,7 @@ def test_after_the_database_cuts_the_connections_the_next_request_succeeds(
             [name],
         ).fetchone()[0]
     connection.close()  # this test's own connection was cut too
-    assert cut == 2  # the server's and this test's
+    assert cut >= 2  # the server's and this test's (and any other left open)
 
     assert post_episode(gunicorn_server, token) == 201
     assert EPISODES.model.objects.filter(user=athlete).count() == 2
