@@ -19,6 +19,11 @@ class LogbookConfig(AppConfig):
         post_save.connect(
             signals.create_profile, sender=settings.AUTH_USER_MODEL, dispatch_uid="create-profile"
         )
+        post_delete.connect(
+            signals.account_deleted,
+            sender=settings.AUTH_USER_MODEL,
+            dispatch_uid="withdraw-announcements-of-deleted-account",
+        )
         post_save.connect(
             signals.revoke_token_on_new_password,
             sender=settings.AUTH_USER_MODEL,

@@ -36,8 +36,13 @@ class Announcement:
     entries: list[tuple[type, object, str]] = field(default_factory=list)
     # The commit hook that sends it, once registered.
     callback: object = field(default=None, repr=False)
+    # Set when the person's account was deleted in the same transaction: there
+    # is nobody left to evaluate, so nothing is announced.
+    withdrawn: bool = False
 
     def send(self) -> None:
+        if self.withdrawn:
+            return
         replies = entry_changed.send_robust(
             sender=Announcement,
             user_id=self.user_id,
@@ -90,6 +95,16 @@ def still_waiting(connection, announcement: Announcement) -> bool:
     a rollback drops the hooks of what it rolls back, and a commit runs them.
     (Django keeps them as (savepoint ids, callback, robust) in run_on_commit.)"""
     return any(hook[1] is announcement.callback for hook in connection.run_on_commit)
+
+
+def account_deleted(sender, instance, **kwargs):
+    """A deleted account takes its entries with it (after they announced their
+    deletion, one by one): withdraw the announcement, since nobody is left to
+    read the log for."""
+    waiting = _waiting.__dict__.get("announcements", {})
+    announcement = waiting.pop((transaction.get_connection().alias, instance.pk), None)
+    if announcement is not None:
+        announcement.withdrawn = True
 
 
 def entry_saved(sender, instance, raw=False, **kwargs):

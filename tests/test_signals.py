@@ -113,3 +113,17 @@ def test_after_a_rolled_back_savepoint_the_next_save_is_still_announced(athlete,
 
     [(_, entries)] = announcements
     assert [entry_id for _, entry_id, _ in entries] == [kept.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_deleted_accounts_entries_are_not_announced(athlete, other_athlete, announcements):
+    for kind in KINDS:
+        kind.factory(user=athlete)
+    KINDS[2].factory(user=other_athlete)
+    announcements.clear()
+
+    with transaction.atomic():
+        athlete.delete()  # its entries go with it, announcing their deletion
+        KINDS[2].factory(user=other_athlete)
+
+    assert [user_id for user_id, _ in announcements] == [other_athlete.pk]

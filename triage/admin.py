@@ -308,7 +308,7 @@ class FlagReviewAdmin(admin.ModelAdmin):
 
     list_display = [
         "created_at",
-        "flag",
+        "flag_or_gone",
         "reviewer",
         "from_status",
         "to_status",
@@ -317,6 +317,11 @@ class FlagReviewAdmin(admin.ModelAdmin):
     list_filter = ["to_status", "shared_with_athlete", "created_at"]
     search_fields = ["flag__user__username", "reviewer__username"]
     list_select_related = ["flag__user", "reviewer"]
+
+    @admin.display(description="flag", ordering="flag")
+    def flag_or_gone(self, review):
+        # A deleted account takes its flags along; the decision stays, without them.
+        return review.flag or "(deleted with the athlete's account)"
 
     def has_add_permission(self, request):
         return False

@@ -172,7 +172,11 @@ class FlagReview(models.Model):
     and saving an existing row again is refused.
     """
 
-    flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="reviews")
+    # Empty once the athlete deleted their account: the decision stays on record
+    # (who, when, from what to what), the flag and every health detail go.
+    flag = models.ForeignKey(
+        Flag, on_delete=models.SET_NULL, null=True, blank=True, related_name="reviews"
+    )
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="flag_reviews"
     )
