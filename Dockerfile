@@ -9,6 +9,7 @@ COPY pyproject.toml constraints.txt README.md ./
 COPY config config
 COPY logbook logbook
 COPY triage triage
+COPY records records
 # The pinned dependencies, from wheels only (no compiler in this image). The
 # app itself runs from /app, where its templates and static files are.
 RUN /opt/venv/bin/pip install --only-binary=:all: -c constraints.txt . \
@@ -27,6 +28,7 @@ COPY manage.py gunicorn.conf.py ./
 COPY config config
 COPY logbook logbook
 COPY triage triage
+COPY records records
 COPY templates templates
 COPY static static
 # Hashed, compressed static files, served by WhiteNoise. The key only lets

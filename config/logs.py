@@ -39,6 +39,8 @@ def logging_config(debug: bool) -> dict:
         "loggers": {
             # django-axes announces itself in every process; its warnings still show.
             "axes": {"level": "WARNING"},
+            # fpdf2's font subsetting narrates every PDF it makes.
+            "fontTools": {"level": "WARNING"},
             # gunicorn's own loggers, when gunicorn.conf.py hands it this config.
             "gunicorn.error": {"level": "INFO", "handlers": ["stderr"], "propagate": False},
             # Requests are logged by the reverse proxy in front, if anywhere: the

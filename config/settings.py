@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "axes",
     "logbook",
     "triage",
+    "records",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/v1/", include("triage.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("records.urls")),
     path("", include("triage.urls")),
     path("", include("logbook.urls")),
 ]

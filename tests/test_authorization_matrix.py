@@ -54,6 +54,7 @@ from rest_framework.authtoken.models import Token
 
 from logbook.kinds import KINDS as ENTRY_KINDS
 from logbook.models import Profile
+from records.models import ShareLink
 from tests import factories
 from tests.browser_form import form_data
 from tests.kinds import KINDS as API_KINDS
@@ -160,6 +161,7 @@ class World:
     flag: Flag
     token: Token
     admin_objects: dict  # "app_label.model_name" -> (A's object, its id in admin URLs)
+    share: ShareLink
     forms: dict = field(default_factory=dict)
     clients: dict = field(default_factory=dict)
 
@@ -194,6 +196,7 @@ class World:
             self.token.key,
             str(self.a.profile.pk),
             str(self.flag.pk),
+            str(self.share.pk),
             *(str(entry.pk) for entry in self.entries.values()),
         }
 
@@ -219,6 +222,8 @@ class Ids:
     reset: dict  # uidb64, token
     username: str
     email: str
+    share: str
+    share_token: str
 
 
 def real_ids(world: World) -> Ids:
@@ -233,6 +238,8 @@ def real_ids(world: World) -> Ids:
         },
         username=world.a.username,
         email=world.a.email,
+        share=str(world.share.pk),
+        share_token=world.share.token,
     )
 
 
@@ -248,6 +255,10 @@ def ghost_ids(world: World) -> Ids:
         reset={"uidb64": real.reset["uidb64"], "token": "cxyz12-0123456789abcdef0123456789ab"},
         username="nobody-has-this-name",
         email="nobody-has-this@example.com",
+        share=str(uuid.uuid4()),
+        # A's own share link with its signature tampered with.
+        share_token=real.share_token[:-4]
+        + ("BBBB" if real.share_token.endswith("AAAA") else "AAAA"),
     )
 
 
@@ -294,6 +305,9 @@ def world(reviewers):
         shared_with_athlete=True,
     )
     token = Token.objects.create(user=a)
+    # Shared without the medications or the flags (A's SECRET is in both): the
+    # link must show what A chose, and only that.
+    share = ShareLink.create(a, yesterday - timedelta(days=30), yesterday, ["symptoms", "signs"])
     state = EvaluationState.objects.create(user=a, changed_at=timezone.now())
     digest = DigestLog.objects.create(user=a, iso_year=2026, iso_week=1, status="sent")
     axes = {
@@ -325,7 +339,7 @@ def world(reviewers):
     admin_objects = {label: (obj, obj.pk) for label, obj in objects}
     # DRF's token admin names a token by its user's id.
     admin_objects["authtoken.tokenproxy"] = (token, a.pk)
-    return World(a, b, reviewer, entries, flag, token, admin_objects)
+    return World(a, b, reviewer, entries, flag, token, admin_objects, share)
 
 
 # Each new Client loads the middleware anew, and WhiteNoise's scans every static
@@ -384,6 +398,12 @@ def snapshot(world) -> dict:
         "flagreview": list(FlagReview.objects.filter(flag__user=a).order_by("pk").values()),
         "evaluationstate": list(EvaluationState.objects.filter(user=a).values()),
         "digestlog": list(DigestLog.objects.filter(user=a).order_by("pk").values()),
+        # Opening a share link counts as opening it; what it shares must not change.
+        "sharelink": list(
+            ShareLink.objects.filter(user=a).values(
+                "pk", "start", "end", "sections", "expires_at", "revoked_at"
+            )
+        ),
         "groups": list(Group.objects.order_by("pk", "permissions").values("name", "permissions")),
         "a's groups": list(a.groups.values_list("pk", flat=True)),
         "a's permissions": list(a.user_permissions.values_list("pk", flat=True)),
@@ -410,11 +430,16 @@ def changed(before: dict, after: dict, allowed=()) -> list[str]:
     ]
 
 
+def text(response) -> str:
+    """The answer's body, streamed or not (read once)."""
+    if response.streaming:
+        return b"".join(response.streaming_content).decode(errors="replace")
+    return response.content.decode(errors="replace")
+
+
 def leaks(response, world, sent: str) -> list[str]:
     """A's secrets in an answer, other than those the requester sent themselves."""
-    if response.streaming:
-        return []
-    body = response.content.decode(errors="replace")
+    body = text(response)
     return sorted(secret for secret in world.secrets() if secret in body and secret not in sent)
 
 
@@ -627,6 +652,21 @@ BEARER_LINKS = {
     ),
 }
 
+# A's link to their summary, for a clinician: the signed token is the key; it
+# opens the summary and its PDF read-only, nothing else.
+BEARER_LINKS["shared_summary"] = BearerLink(
+    "a share link for a clinician",
+    get=200,
+    forged=404,
+    params=lambda ids: [{"token": ids.share_token}],
+)
+BEARER_LINKS["shared_pdf"] = BearerLink(
+    "the PDF of a share link",
+    get=200,
+    forged=404,
+    params=lambda ids: [{"token": ids.share_token}],
+)
+
 STAFF_PAGES = {
     # A reviewer reads the digest an athlete would get (staff, and triage.change_flag).
     "digest_preview": StaffPage(
@@ -662,9 +702,36 @@ PRIVATE = {
     "api-token-revoke": Private(owner_get=405),
     "api-load": Private(),
     "flag-list": Private(owner_sees=lambda ids: [SECRET, ids.flag]),
+    # The visit summary of one's own log; its medications are A's SECRET.
+    "summary": Private(owner_sees=lambda ids: [SECRET]),
+    "summary_pdf": Private(),
+    "summary_csv": Private(owner_sees=lambda ids: [SECRET]),  # the episodes' notes
+    "summary_fhir": Private(owner_sees=lambda ids: [ids.entries["episode"]]),
+    "api-summary-fhir": Private(owner_sees=lambda ids: [ids.entries["episode"]]),
+    # Everything one logged, as a zip (binary: A's own data is checked by test_export).
+    "export": Private(),
+    "api-export": Private(),
+    # Deleting one's own account needs its password: B's POST with a wrong one
+    # answers the form again and deletes nothing.
+    "delete_account": Private(
+        body=lambda ids, method, world, params: {"password": "not-the-password"},
+        others={"POST": 200},
+    ),
+    # A new link to one's own summary: B's POST makes B's, nothing of A's.
+    "share_create": Private(
+        owner_get=405,
+        body=lambda ids, method, world, params: {"days": 7},
+        others={"POST": 302},
+    ),
 }
 
 OWNED = {
+    "share_revoke": Owned(
+        accepts=frozenset({"POST"}),
+        owner_get=405,
+        params=lambda ids: [{"pk": ids.share}],
+        changes_with=frozenset({"POST"}),
+    ),
     # Any method but POST is answered as a GET: the form.
     "edit_entry": Owned(
         accepts=EVERY_METHOD,
@@ -1032,7 +1099,7 @@ def try_private(route, spec: Private, persona, world, problems):
         response = send(world, persona, "GET", url, api=route.is_api)
         problems.status("GET", url, response, spec.owner_get)
         if persona == OWNER:
-            body = response.content.decode()
+            body = text(response)
             missing = [text for text in spec.owner_sees(ids) if text not in body]
             problems.check(not missing, f"GET {url} does not show A their own {missing}")
         else:

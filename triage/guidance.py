@@ -91,6 +91,14 @@ CAFFEINE_STUDY = Passage(
     TWITCHING,
 )
 
+# What a doctor asks, which the visit summary (records/) answers from the log.
+DETAILED_HISTORY = Passage(
+    "your doctor will take a detailed history. Be prepared to answer questions about: … "
+    "The location of the twitching … Its duration … Its frequency … Its onset or when you "
+    "first noticed the twitching … Other symptoms",
+    TWITCHING,
+)
+
 # The reassurance the guidance gives, quoted by flags that do not say to see a doctor.
 OCCASIONAL_TWITCH = Passage(
     "The occasional twitch after exercising doesn’t require a doctor’s visit.", TWITCHING

@@ -18,7 +18,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.db.models import Count, DateField, Func, OuterRef, Subquery, Sum
+from django.db.models import Count, DateField, Func, Min, OuterRef, Subquery, Sum
 from django.db.models.functions import TruncDate
 
 from logbook.models import DailyCheckin, HydrationEntry, Profile, TwitchEpisode, Workout
@@ -124,6 +124,18 @@ def read_histories(
 def read_history(user, days: int, *, now: datetime | None = None, on: date | None = None):
     """One athlete's History (see read_histories)."""
     return read_histories([user.pk], days, now=now, on=on)[user.pk]
+
+
+def first_episodes(user_id: int) -> dict[tuple[str, str], datetime]:
+    """When each (body region, side) first had an episode logged, ever, in UTC:
+    the onset a doctor asks about, which may lie before any history read above."""
+    firsts = (
+        TwitchEpisode.objects.filter(user_id=user_id)
+        .values_list("body_region", "side")
+        .annotate(first=Min("started_at"))
+        .order_by()
+    )
+    return {(region, side): first for region, side, first in firsts}
 
 
 class Person(NamedTuple):

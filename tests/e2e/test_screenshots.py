@@ -21,6 +21,7 @@ PAGES = {
     "episodes": "/episodes/",
     "load": "/load/",
     "flags": "/flags/",
+    "summary": "/summary/",
 }
 PHONE = {"width": 390, "height": 844}
 NARROW = {"width": 320, "height": 640}
@@ -113,3 +114,20 @@ def test_at_320_px_the_tab_labels_and_badges_have_their_space(new_context, demo_
     for a, b in pairwise(app_bar):
         assert not overlap(a, b), app_bar
     assert all(box["right"] <= NARROW["width"] for box in app_bar), app_bar
+
+
+def test_the_summarys_print_view(new_context, live_server, demo_user, screenshots_dir):
+    """Printed, the summary drops the app's bars, its forms and its buttons."""
+    context = new_context(viewport=PHONE, service_workers="block")
+    page = context.new_page()
+    log_in(page, demo.USERNAME, demo.PASSWORD)
+    page.goto("/summary/")
+    page.emulate_media(media="print")
+
+    shot = screenshots_dir / "summary-print.png"
+    page.screenshot(path=shot, full_page=True)
+
+    assert png_size(shot)[0] == PHONE["width"]
+    for hidden in ["nav.tab-bar", "header.app-bar", "form.summary-form", ".summary-actions"]:
+        assert not page.locator(hidden).is_visible(), hidden
+    assert page.get_by_role("heading", name="Where, since when, how often, how long").is_visible()
