@@ -24,11 +24,21 @@ FONTS = Path(__file__).resolve().parent / "fonts"
 MARGIN = 12  # mm
 QR_SIZE = 28  # mm
 # Tried in turn until the summary fits on its page.
-FONT_SIZES = (9, 8.5, 8, 7.5, 7)
+FONT_SIZES = (9, 8, 7)
 # The most places and flags the page lists; the rest are counted (and listed in
 # the detail pages, when asked for).
 MOST_PLACES = 6
 MOST_FLAGS = 6
+# The PDF's Timing column: the words of questions.TIMINGS, without "exercise".
+SHORT_TIMINGS = {
+    "during_exercise": "during",
+    "right_after": "right after",
+    "hours_after": "hours after",
+    "unrelated": "unrelated",
+}
+# What a sign's row may say of the rule's finding, at most: the page shows the
+# gist; the detail pages and the page on screen have the rest.
+FOUND_CHARACTERS = 220
 STATE_WORDS = {
     questions.MATCHED: "In the log",
     questions.PARTLY: "Partly",
@@ -204,7 +214,9 @@ def places_table(pdf: Document, places) -> None:
         padding=0.8,
         text_align="LEFT",
     ) as table:
-        table.row(["Where", "Onset", "Latest", "How often", "How long", "Kinds", "Pain", "Timing"])
+        table.row(
+            ["Where", "Onset", "Latest", "How often", "How long", "Kinds", "Pain", "Exercise"]
+        )
         for place in places:
             onset = wording.day(place.first_ever.date())
             if not place.began_in_range:
@@ -220,7 +232,7 @@ def places_table(pdf: Document, places) -> None:
                     f"{wording.duration(place.longest_duration_s)}",
                     place.kinds,
                     f"{place.pain_median:g}/10, worst {place.pain_max}",
-                    place.timing,
+                    ", ".join(f"{SHORT_TIMINGS[key]} {n}" for key, n in place.timings),
                 ]
             )
 
@@ -241,7 +253,23 @@ def signs_table(pdf: Document, signs) -> None:
             row.cell(
                 state, style=FontFace(emphasis="BOLD") if sign.state != questions.NOT_SEEN else None
             )
-            row.cell(sign.found or "—")
+            row.cell(shortened(sign.found) or "—")
+
+
+def shortened(text: str, most: int = FOUND_CHARACTERS) -> str:
+    """The text, or as many whole sentences of it as fit in `most` characters
+    (at least the first, cut at a word), and "…"."""
+    if len(text) <= most:
+        return text
+    kept = ""
+    for sentence in text.split(". "):
+        candidate = f"{kept}{sentence}. " if kept or sentence else kept
+        if len(candidate) > most:
+            break
+        kept = candidate
+    if not kept:
+        kept = text[:most].rsplit(" ", 1)[0] + " "
+    return kept.rstrip() + " …"
 
 
 def days_text(days) -> str:

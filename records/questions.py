@@ -65,8 +65,7 @@ class Place:
     kinds: str
     pain_median: float
     pain_max: int
-    timing: str
-    timing_key: str  # the most common timing
+    timings: tuple[tuple[str, int], ...]  # (timing, episodes), the most common first
     kind_key: str  # the most common kind
     symptom_days: int
 
@@ -104,8 +103,13 @@ class Place:
         return (
             f"{self.where}: {wording.a_kind(self.kind_key)} of "
             f"{wording.duration(self.longest_duration_s)}, "
-            f"pain {self.pain_max}/10, {TIMINGS.get(self.timing_key, self.timing_key)}"
+            f"pain {self.pain_max}/10, {TIMINGS[self.timings[0][0]]}"
         )
+
+    @property
+    def timing(self) -> str:
+        """ "right after exercise (4), unrelated to exercise (2)"."""
+        return ", ".join(f"{TIMINGS[timing]} ({n})" for timing, n in self.timings)
 
 
 def rate(value: float) -> str:
@@ -155,8 +159,7 @@ def places(
                 kinds=wording.kinds(there),
                 pain_median=statistics.median(pains),
                 pain_max=max(pains),
-                timing=timings(there),
-                timing_key=Counter(e.timing for e in there).most_common(1)[0][0],
+                timings=tuple(Counter(e.timing for e in there).most_common()),
                 kind_key=Counter(e.kind for e in there).most_common(1)[0][0],
                 symptom_days=len({e.day for e in there if e.has_red_flag_symptom}),
             )
@@ -188,12 +191,6 @@ def trend(days: Sequence[date], start: date, end: date) -> Trend | None:
     else:
         words = TOO_FEW
     return Trend(earlier, later, words)
-
-
-def timings(episodes: Sequence[EpisodeRecord]) -> str:
-    """ "right after exercise (4), unrelated to exercise (2)", most common first."""
-    counts = Counter(episode.timing for episode in episodes)
-    return ", ".join(f"{TIMINGS.get(timing, timing)} ({n})" for timing, n in counts.most_common())
 
 
 # --- Other symptoms ---------------------------------------------------------------
