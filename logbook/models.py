@@ -122,6 +122,7 @@ class Units(models.TextChoices):
 
 FLUID_TARGET = Bounds(500, 8000, lambda n: wording.amount(n, "ml"))
 BIRTH_YEAR = Bounds(1900, 2100, str)
+MAX_HR = Bounds(100, 250, lambda n: wording.amount(n, "beats a minute"))
 
 
 class Profile(models.Model):
@@ -150,6 +151,15 @@ class Profile(models.Model):
     birth_year = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=BIRTH_YEAR.validators()
     )
+    # For reading effort from heart rate in imported workouts; when empty, the
+    # importers estimate it from the birth year (logbook/importers/effort.py).
+    max_hr = models.PositiveSmallIntegerField(
+        "maximum heart rate",
+        null=True,
+        blank=True,
+        validators=MAX_HR.validators(),
+        help_text="Beats a minute, if you know it; used for imported workouts without RPE.",
+    )
     medications = models.TextField(
         blank=True,
         max_length=NOTES_MAX_LENGTH,
@@ -163,6 +173,7 @@ class Profile(models.Model):
         constraints = [
             FLUID_TARGET.constraint("profile", "daily_fluid_target_ml"),
             BIRTH_YEAR.constraint("profile", "birth_year"),
+            MAX_HR.constraint("profile", "max_hr"),
             choices_constraint("profile", "units", Units),
             choices_constraint("profile", "digest_detail", DigestDetail),
             length_constraint("profile", "medications"),
@@ -229,6 +240,18 @@ class WorkoutKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class WorkoutSource(models.TextChoices):
+    """Where a workout came from: logged here, or imported from another app's file."""
+
+    LOGGED = "logged", "Logged here"
+    STRONG = "strong", "Strong"
+    HEVY = "hevy", "Hevy"
+    FIT = "fit", "FIT file"
+    TCX = "tcx", "TCX file"
+    GPX = "gpx", "GPX file"
+    APPLE_HEALTH = "apple_health", "Apple Health"
+
+
 DURATION_MIN = Bounds(1, 1440, lambda n: wording.minutes(n, long=True))
 RPE = Bounds(1, 10)
 DISTANCE_KM = Bounds(0, 1000, lambda n: wording.amount(n, "km"))
@@ -260,6 +283,18 @@ class Workout(Entry):
     avg_hr = models.PositiveSmallIntegerField(
         "average heart rate", null=True, blank=True, validators=HEART_RATE.validators()
     )
+    max_hr = models.PositiveSmallIntegerField(
+        "maximum heart rate", null=True, blank=True, validators=HEART_RATE.validators()
+    )
+    # An imported workout keeps where it came from and its key there, so that
+    # importing the same file again finds it instead of adding it twice.
+    source = models.CharField(
+        max_length=16, choices=WorkoutSource.choices, default=WorkoutSource.LOGGED
+    )
+    source_key = models.CharField(max_length=200, blank=True, editable=False)
+    # True while the RPE is the importer's guess (from heart rate, or 5 for lack
+    # of anything); the athlete setting an RPE clears it.
+    rpe_estimated = models.BooleanField("RPE estimated", default=False)
     hot_conditions = models.BooleanField(default=False)
     warmed_up = models.BooleanField(default=False)
     stretched_after = models.BooleanField(default=False)
@@ -274,7 +309,14 @@ class Workout(Entry):
             RPE.constraint("workout", "rpe"),
             DISTANCE_KM.constraint("workout", "distance_km"),
             HEART_RATE.constraint("workout", "avg_hr"),
+            HEART_RATE.constraint("workout", "max_hr"),
             choices_constraint("workout", "kind", WorkoutKind),
+            choices_constraint("workout", "source", WorkoutSource),
+            models.UniqueConstraint(
+                fields=["user", "source", "source_key"],
+                condition=~Q(source_key=""),
+                name="workout_one_per_source_key",
+            ),
         ]
 
     def __str__(self):
@@ -499,3 +541,49 @@ class DailyCheckin(Entry):
 
 
 ENTRY_MODELS = (Workout, HydrationEntry, TwitchEpisode, DailyCheckin)
+
+
+# --- Imports ----------------------------------------------------------------------
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting"
+    RUNNING = "running", "Importing"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class ImportJob(models.Model):
+    """One upload of one or more workout files, and what became of each.
+
+    `files` holds, per file in upload order, its name, where it waits on disk
+    until it is read, and then its report (logbook/importing.py writes it):
+    sessions found, imported, likely duplicates skipped, RPEs estimated, what
+    was left out and why, or the error that kept the whole file out.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    status = models.CharField(
+        max_length=8, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    # Import workouts that look like ones already logged, instead of skipping them.
+    include_duplicates = models.BooleanField(default=False)
+    files = models.JSONField(default=list)
+    files_done = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "created_at"], name="import_user_time")]
+        constraints = [choices_constraint("import", "status", ImportStatus)]
+
+    def __str__(self):
+        return f"Import of {len(self.files)} file(s), {self.get_status_display().lower()}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
