@@ -10,9 +10,10 @@ COPY config config
 COPY logbook logbook
 COPY triage triage
 COPY records records
-# The pinned dependencies, from wheels only (no compiler in this image). The
-# app itself runs from /app, where its templates and static files are.
-RUN /opt/venv/bin/pip install --only-binary=:all: -c constraints.txt . \
+# The pinned dependencies, from wheels only (no compiler in this image), but
+# for http-ece (pywebpush's encryption), published as pure-Python source only.
+# The app itself runs from /app, where its templates and static files are.
+RUN /opt/venv/bin/pip install --only-binary=:all: --no-binary=http-ece -c constraints.txt . \
     && /opt/venv/bin/pip uninstall --yes twitchlog
 
 FROM python:3.11-slim

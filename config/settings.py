@@ -302,7 +302,31 @@ CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE = {
     "triage-sweep": {"task": "triage.tasks.sweep", "schedule": 15 * 60},
     "weekly-digests": {"task": "triage.tasks.send_due_digests", "schedule": 60 * 60},
+    # Every minute: people set reminders to the minute (logbook/reminding.py).
+    "reminders": {"task": "logbook.tasks.send_due_reminders", "schedule": 60},
+    "waiting-imports": {"task": "logbook.tasks.run_waiting_imports", "schedule": 5 * 60},
 }
+
+# --- Workout imports ----------------------------------------------------------
+
+# Uploaded files wait here until they are read, then are removed. Web and
+# worker hosts must share it (compose.yaml mounts one volume on both).
+IMPORT_DIR = Path(env.str("IMPORT_DIR", default=str(VAR_DIR / "imports")))
+# Apple Health exports of years of data reach gigabytes.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", default=2048) * 1024 * 1024
+IMPORT_MAX_FILES = env.int("IMPORT_MAX_FILES", default=20)
+# Uploads up to this size are imported while the request waits; larger ones by
+# a worker, and the answer says where to ask how it is going.
+IMPORT_INLINE_MAX_BYTES = env.int("IMPORT_INLINE_MAX_KB", default=2048) * 1024
+
+# --- Reminders ----------------------------------------------------------------
+
+# Web Push (VAPID) keys: `python manage.py vapid_keys` makes a pair. Without
+# them, reminders go by email. The subject is a mailto: or https: address the
+# push services may contact about this server.
+VAPID_PUBLIC_KEY = env.str("VAPID_PUBLIC_KEY", default="")
+VAPID_PRIVATE_KEY = env.str("VAPID_PRIVATE_KEY", default="")
+VAPID_SUBJECT = env.str("VAPID_SUBJECT", default="mailto:twitchlog@localhost")
 
 # --- Weekly digest ------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_out
 from django.db.models.signals import post_delete, post_save
 
 
@@ -23,6 +24,9 @@ class LogbookConfig(AppConfig):
             signals.account_deleted,
             sender=settings.AUTH_USER_MODEL,
             dispatch_uid="withdraw-announcements-of-deleted-account",
+        )
+        user_logged_out.connect(
+            signals.forget_phone_on_logout, dispatch_uid="forget-phone-on-logout"
         )
         post_save.connect(
             signals.revoke_token_on_new_password,

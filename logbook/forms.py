@@ -235,10 +235,13 @@ class EntryForm(forms.ModelForm):
         return [name for _, names in cls.sections for name in names]
 
     def first_screen(self) -> list[tuple[str | None, list]]:
-        return [(heading, [self[name] for name in names]) for heading, names in self.sections]
+        return [
+            (heading, [self[name] for name in names if name in self.fields])
+            for heading, names in self.sections
+        ]
 
     def essential_fields(self):
-        return [self[name] for name in self.essentials()]
+        return [self[name] for name in self.essentials() if name in self.fields]
 
     def more_fields(self):
         first = self.essentials()
@@ -279,7 +282,7 @@ class EntryForm(forms.ModelForm):
 
 class WorkoutForm(EntryForm):
     sections = (
-        (None, ("kind", "duration_min", "rpe")),
+        (None, ("kind", "duration_min", "rpe", "rpe_estimated")),
         ("Before, after and around it", ("warmed_up", "stretched_after", "hot_conditions")),
     )
     rpe = forms.TypedChoiceField(
@@ -304,15 +307,23 @@ class WorkoutForm(EntryForm):
             "started_at",
             "distance_km",
             "avg_hr",
+            "max_hr",
+            "rpe_estimated",
             "notes",
         ]
         labels = {
+            "rpe_estimated": "This RPE is an estimate",
             "started_at": "Started at",
             "duration_min": "How long (minutes)",
             "warmed_up": "Warmed up first",
             "stretched_after": "Stretched after",
             "hot_conditions": "Hot conditions",
             "avg_hr": "Average heart rate",
+            "max_hr": "Maximum heart rate",
+        }
+        help_texts = {
+            "rpe_estimated": "The import guessed it: from heart rate, or 5 where the file "
+            "had neither. Set the RPE, or untick this if it is right.",
         }
         widgets = {
             "kind": ChoiceChips,
@@ -321,8 +332,16 @@ class WorkoutForm(EntryForm):
             "stretched_after": Toggle,
             "hot_conditions": Toggle,
             "avg_hr": forms.NumberInput(attrs={"inputmode": "numeric"}),
+            "max_hr": forms.NumberInput(attrs={"inputmode": "numeric"}),
+            "rpe_estimated": Toggle,
         }
         field_classes = {"started_at": LocalMinuteField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.rpe_estimated:
+            # Only an imported workout's guessed RPE is marked; nobody marks one.
+            del self.fields["rpe_estimated"]
 
 
 class HydrationForm(EntryForm):
@@ -491,6 +510,7 @@ class ProfileForm(forms.ModelForm):
             "digest_enabled",
             "digest_detail",
             "birth_year",
+            "max_hr",
             "medications",
         ]
         widgets = {
@@ -498,6 +518,7 @@ class ProfileForm(forms.ModelForm):
             "digest_detail": forms.RadioSelect,
             "daily_fluid_target_ml": forms.NumberInput(attrs={"step": 100, "inputmode": "numeric"}),
             "birth_year": forms.NumberInput(attrs={"inputmode": "numeric"}),
+            "max_hr": forms.NumberInput(attrs={"inputmode": "numeric"}),
             "medications": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -508,3 +529,70 @@ class SignupForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
         fields = ["username", "email"]
+
+
+# --- Imports ----------------------------------------------------------------------
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented recipe)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        # An empty file is refused by name, in the form's clean_files.
+        kwargs.setdefault("allow_empty_file", True)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple) and data:
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data or None, initial)]
+
+
+def size_words(size: int) -> str:
+    """1536 -> "1.5 KB"; 3 * 2**30 -> "3 GB"."""
+    for unit, scale in (("GB", 2**30), ("MB", 2**20), ("KB", 2**10)):
+        if size >= scale:
+            return f"{size / scale:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{size} bytes"
+
+
+class ImportForm(forms.Form):
+    """Workout files from other apps, one or more at a time."""
+
+    files = MultipleFileField(
+        label="Files",
+        error_messages={"required": "Choose one or more files to import."},
+        help_text="Strong or Hevy CSV, FIT, TCX or GPX files, or Apple Health's export.zip.",
+    )
+    include_duplicates = forms.BooleanField(
+        required=False,
+        label="Import likely duplicates too",
+        help_text="Workouts that start within 5 minutes of one already logged and last about "
+        "as long are left out unless you tick this.",
+    )
+
+    def __init__(self, *args, max_files: int, max_bytes: int, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.max_files = max_files
+        self.max_bytes = max_bytes
+        self.fields["files"].widget.attrs["accept"] = ".csv,.fit,.tcx,.gpx,.xml,.zip"
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        if len(files) > self.max_files:
+            raise ValidationError(f"At most {self.max_files} files at a time.")
+        for upload in files:
+            if not upload.size:
+                raise ValidationError(f"{upload.name} is empty.")
+            if upload.size > self.max_bytes:
+                raise ValidationError(
+                    f"{upload.name} is {size_words(upload.size)}, over the "
+                    f"{size_words(self.max_bytes)} a file may be."
+                )
+        return files

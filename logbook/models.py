@@ -11,7 +11,7 @@ catches whatever bypasses them (bulk writes, raw SQL, a future bug).
 import uuid
 import zoneinfo
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from functools import cache
 from typing import NamedTuple
 
@@ -166,11 +166,23 @@ class Profile(models.Model):
         validators=[MaxLengthValidator(NOTES_MAX_LENGTH)],
         help_text="Medicines you take; doctors ask for them.",
     )
+    # Quiet hours on the person's clock, for all of their reminders (see
+    # Reminder): both set, or neither; they may span midnight (22:00 to 07:00).
+    quiet_start = models.TimeField("quiet from", null=True, blank=True)
+    quiet_end = models.TimeField("quiet until", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
+            models.CheckConstraint(
+                condition=Q(quiet_start__isnull=True, quiet_end__isnull=True)
+                | (
+                    Q(quiet_start__isnull=False, quiet_end__isnull=False)
+                    & ~Q(quiet_start=F("quiet_end"))
+                ),
+                name="profile_quiet_hours_pair",
+            ),
             FLUID_TARGET.constraint("profile", "daily_fluid_target_ml"),
             BIRTH_YEAR.constraint("profile", "birth_year"),
             MAX_HR.constraint("profile", "max_hr"),
@@ -198,6 +210,13 @@ class Profile(models.Model):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def quiet_hours(self) -> tuple[time, time] | None:
+        """(from, until) on the person's clock, or None: no quiet hours."""
+        if self.quiet_start is None or self.quiet_end is None:
+            return None
+        return self.quiet_start, self.quiet_end
 
 
 # --- Entries --------------------------------------------------------------------
@@ -324,6 +343,11 @@ class Workout(Entry):
 
     def save(self, *args, **kwargs):
         updating = not self._state.adding
+        changed = kwargs.get("update_fields") or ()
+        if updating and self.rpe_estimated and "rpe" in changed and "rpe_estimated" not in changed:
+            # The athlete set the RPE: it is theirs now, not the importer's guess.
+            self.rpe_estimated = False
+            kwargs["update_fields"] = [*changed, "rpe_estimated"]
         super().save(*args, **kwargs)
         if updating:
             # The database recomputed load; drop the stale value so the next
@@ -587,3 +611,220 @@ class ImportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+
+# --- Reminders --------------------------------------------------------------------
+
+
+class ReminderWhat(models.TextChoices):
+    CHECKIN = "checkin", "Evening check-in"
+    FLUIDS = "fluids", "Fluids"
+    TWITCHES = "twitches", "How are your twitches today?"
+    CUSTOM = "custom", "Your own words"
+
+
+# Days are a bit mask, Monday the lowest bit (logbook/reminders.py reads it).
+EVERY_DAY = 0b1111111
+REMINDER_DAYS = Bounds(1, EVERY_DAY, str)
+REMINDER_TEXT_MAX_LENGTH = 120
+
+
+class Reminder(models.Model):
+    """A reminder a person set themselves: what, at what time on their own clock,
+    on which days. It goes out at most once a day (ReminderSend), by push to
+    their phones or else by email, and not when its form was already filled
+    that day (logbook/reminding.py).
+
+    Quiet hours belong to the person (Profile.quiet_start and quiet_end), not
+    to each reminder: they are the hours the person does not want to be
+    disturbed by anything, and one pair is simpler to set and to reason about.
+    Whatever would go out inside them waits until they end, if they end on
+    the reminder's own day (a nap from 13:00 to 15:00 holds a 13:30 reminder
+    until 15:00); if they end only the next morning, it is not sent at all,
+    since a reminder about today is stale tomorrow (logbook/reminders.py).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    what = models.CharField(max_length=8, choices=ReminderWhat.choices)
+    text = models.CharField(
+        "your words", max_length=REMINDER_TEXT_MAX_LENGTH, blank=True, default=""
+    )
+    time = models.TimeField(help_text="On your own clock, in your time zone.")
+    days = models.PositiveSmallIntegerField(
+        default=EVERY_DAY, validators=REMINDER_DAYS.validators()
+    )
+    enabled = models.BooleanField("on", default=True)
+    # When its time, days or switch last changed: a time already past then is
+    # not sent that day, so setting 20:00 at 20:30 sends nothing until tomorrow.
+    active_since = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["time", "created_at"]
+        constraints = [
+            choices_constraint("reminder", "what", ReminderWhat),
+            REMINDER_DAYS.constraint("reminder", "days"),
+            models.CheckConstraint(
+                condition=(Q(what=ReminderWhat.CUSTOM) & ~Q(text=""))
+                | (~Q(what=ReminderWhat.CUSTOM) & Q(text="")),
+                name="reminder_text_only_for_custom",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("text"), REMINDER_TEXT_MAX_LENGTH),
+                name="reminder_text_length",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label} at {self.time:%H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.schedule() != getattr(self, "_saved_schedule", None):
+            self.active_since = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "active_since"}
+        super().save(*args, **kwargs)
+        self._saved_schedule = self.schedule()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._saved_schedule = instance.schedule()
+        return instance
+
+    def schedule(self) -> tuple:
+        """What decides when it goes out: its time, days and switch."""
+        fields = self.__dict__
+        return fields.get("time"), fields.get("days"), fields.get("enabled")
+
+    def clean(self):
+        if self.what == ReminderWhat.CUSTOM and not self.text.strip():
+            raise ValidationError({"text": "Say what to remind you of."})
+        if self.what != ReminderWhat.CUSTOM:
+            self.text = ""
+
+    @property
+    def label(self) -> str:
+        return self.text if self.what == ReminderWhat.CUSTOM else self.get_what_display()
+
+    def switch(self, on: bool) -> None:
+        """Turn it on or off; off, it sends nothing until turned on again."""
+        if self.enabled != on:
+            self.enabled = on
+            self.save(update_fields=["enabled", "updated_at"])
+
+
+class SendStatus(models.TextChoices):
+    PENDING = "pending", "Claimed, to be sent"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    SNOOZED = "snoozed", "Snoozed: sent again later"
+    SKIPPED = "skipped", "Not sent: already logged, or nowhere to send it"
+    FAILED = "failed", "Failed"
+
+
+class Channel(models.TextChoices):
+    PUSH = "push", "Push"
+    EMAIL = "email", "Email"
+
+
+class ReminderSend(models.Model):
+    """One reminder's one day, on its person's clock: the claim made before sending.
+
+    The unique (reminder, day) row is inserted before anything is sent; only the
+    run that inserted it sends, so two beats, retries or workers send it once.
+    A snooze (from the notification) moves it from sent to snoozed, with the
+    time it is due again in due_at; the next beat after that sends it once more,
+    unless the form was filled meanwhile. Each day's reminder is snoozed once.
+    """
+
+    reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="sends")
+    day = models.DateField()
+    status = models.CharField(max_length=8, choices=SendStatus.choices, default=SendStatus.PENDING)
+    # Which run claimed the row, so that a run can find the rows it claimed.
+    claim = models.UUIDField(null=True, blank=True, editable=False)
+    # When it is due: the reminder's time that day (after quiet hours), or the
+    # end of the snooze. Failed sends are tried again for a while after it.
+    due_at = models.DateTimeField()
+    channel = models.CharField(max_length=8, choices=Channel.choices, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # Error names and status codes only: never what the reminder says.
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sending_since = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    snoozed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-day", "reminder"]
+        constraints = [
+            models.UniqueConstraint(fields=["reminder", "day"], name="reminder_once_a_day"),
+            choices_constraint("reminder_send", "status", SendStatus),
+            models.CheckConstraint(
+                condition=Q(channel="") | Q(channel__in=Channel.values),
+                name="reminder_send_channel_choice",
+            ),
+            models.CheckConstraint(
+                condition=Q(snoozed_at__isnull=False) | ~Q(status=SendStatus.SNOOZED),
+                name="reminder_send_snoozed_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["claim"], name="reminder_send_claim"),
+            models.Index(fields=["status", "due_at"], name="reminder_send_due"),
+        ]
+
+    def __str__(self):
+        return f"{self.reminder} on {self.day}: {self.get_status_display().lower()}"
+
+    def snooze(self, until: datetime) -> bool:
+        """Send it again at `until`; True if this call snoozed it. Only a sent
+        reminder, and only once a day: a conditional UPDATE, so two taps on
+        "Snooze" (or a retried request) snooze it once."""
+        now = timezone.now()
+        snoozed = ReminderSend.objects.filter(
+            pk=self.pk, status=SendStatus.SENT, snoozed_at__isnull=True
+        ).update(status=SendStatus.SNOOZED, snoozed_at=now, due_at=until, attempts=0)
+        if snoozed:
+            self.status, self.snoozed_at, self.due_at, self.attempts = (
+                SendStatus.SNOOZED,
+                now,
+                until,
+                0,
+            )
+        return bool(snoozed)
+
+
+class PushSubscription(models.Model):
+    """One browser's Web Push subscription (a phone that said yes to reminders).
+
+    The endpoint is the push service's address for that browser; p256dh and
+    auth are the browser's keys that each message is encrypted to. A push
+    service that answers 404 or 410 has forgotten the subscription, which is
+    then deleted (logbook/push.py); other failures are kept in last_error.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"Push subscription {self.pk} of {self.user}"
+
+    @property
+    def info(self) -> dict:
+        """As pywebpush (and the browser's PushSubscription.toJSON()) spell it."""
+        return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}

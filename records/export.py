@@ -22,7 +22,7 @@ import json
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from uuid import UUID
 
 from django.utils import timezone
@@ -65,6 +65,8 @@ def plain(value):
     """A database value as JSON can hold it."""
     if isinstance(value, datetime | date):
         return iso(value)
+    if isinstance(value, time):  # a time of day on the person's clock (quiet hours)
+        return value.strftime("%H:%M")
     if isinstance(value, UUID):
         return str(value)
     return value

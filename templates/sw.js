@@ -7,6 +7,9 @@
  *   cache, and anything else shows the offline page.
  * - It never stores API responses or pages with anyone's data.
  * - Background Sync, where the browser has it, flushes the outbox.
+ * - A reminder pushed by the server (logbook/reminding.py) is shown as a
+ *   notification; tapping it opens its log form, and "Snooze 1 hour" tells
+ *   the server through the reminder's signed snooze link.
  */
 importScripts({{ outbox_js|safe }});
 
@@ -72,4 +75,66 @@ self.addEventListener("sync", function (event) {
       });
     }));
   }
+});
+
+// --- Reminders --------------------------------------------------------------------
+
+var REMINDER_ICON = "{% load static %}{% static 'icons/icon-192.png' %}";
+
+function reminderFrom(event) {
+  try {
+    return event.data ? event.data.json() : null;
+  } catch (error) {
+    return null; // not a reminder of ours
+  }
+}
+
+function showReminder(reminder) {
+  return self.registration.showNotification(reminder.title || "twitchlog", {
+    body: reminder.body || "",
+    tag: reminder.tag,
+    icon: REMINDER_ICON,
+    badge: REMINDER_ICON,
+    data: reminder,
+    actions: reminder.actions || [],
+  });
+}
+
+// What a tap does: { open: "/log/checkin/" } or { snooze: "/reminders/snooze/..." }.
+// Only pages of this site are opened.
+function reminderTarget(data, action) {
+  if (action === "snooze" && data.snooze_url) return { snooze: data.snooze_url };
+  var url = new URL(data.url || "/", self.location.origin);
+  return { open: url.origin === self.location.origin ? url.href : self.location.origin + "/" };
+}
+
+// The reminder's form: a window already showing it comes to the front, else one opens.
+function openReminder(href) {
+  return self.clients.matchAll({ type: "window", includeUncontrolled: true }).then(function (windows) {
+    var same = windows.filter(function (client) { return client.url === href; })[0];
+    return same ? same.focus() : self.clients.openWindow(href);
+  });
+}
+
+// The snooze link is the key: no session and no CSRF token are needed.
+function snoozeReminder(url) {
+  return fetch(url, { method: "POST", credentials: "omit", headers: { Accept: "application/json" } })
+    .then(function (response) { return response.ok ? response.json() : null; })
+    .then(function (answer) {
+      if (!answer) return null;
+      return self.registration.showNotification("twitchlog", {
+        body: answer.message, tag: "reminder-snoozed", icon: REMINDER_ICON,
+      }).then(function () { return answer; });
+    });
+}
+
+self.addEventListener("push", function (event) {
+  var reminder = reminderFrom(event);
+  if (reminder) event.waitUntil(showReminder(reminder));
+});
+
+self.addEventListener("notificationclick", function (event) {
+  var target = reminderTarget(event.notification.data || {}, event.action);
+  event.notification.close();
+  event.waitUntil(target.snooze ? snoozeReminder(target.snooze) : openReminder(target.open));
 });

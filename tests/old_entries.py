@@ -35,6 +35,7 @@ def an_old_workout(user):
         rpe=3,
         distance_km=2.35,
         avg_hr=128,
+        max_hr=161,
         hot_conditions=True,
         warmed_up=False,
         stretched_after=True,

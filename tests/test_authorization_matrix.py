@@ -31,7 +31,7 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import time, timedelta
 from urllib.parse import urlencode
 
 import pytest
@@ -52,12 +52,14 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.regex_helper import normalize
 from rest_framework.authtoken.models import Token
 
+from logbook import reminding
 from logbook.kinds import KINDS as ENTRY_KINDS
-from logbook.models import Profile
+from logbook.models import ImportJob, Profile, PushSubscription, Reminder, ReminderSend
 from records.models import ShareLink
 from tests import factories
 from tests.browser_form import form_data
 from tests.kinds import KINDS as API_KINDS
+from tests.test_push import browser_keys
 from triage import mail
 from triage.models import DigestLog, EvaluationState, Flag, FlagReview
 
@@ -162,8 +164,13 @@ class World:
     token: Token
     admin_objects: dict  # "app_label.model_name" -> (A's object, its id in admin URLs)
     share: ShareLink
+    import_job: ImportJob
     forms: dict = field(default_factory=dict)
     clients: dict = field(default_factory=dict)
+    # A's reminder (in A's words, SECRET), its send of yesterday, A's phone.
+    reminder: Reminder | None = None
+    reminder_send: ReminderSend | None = None
+    push: PushSubscription | None = None
 
     def user(self, persona):
         return {ANONYMOUS: None, OWNER: self.a, OTHER: self.b, REVIEWER: self.reviewer}[persona]
@@ -197,6 +204,9 @@ class World:
             str(self.a.profile.pk),
             str(self.flag.pk),
             str(self.share.pk),
+            str(self.import_job.pk),
+            str(self.reminder.pk),
+            self.push.endpoint,
             *(str(entry.pk) for entry in self.entries.values()),
         }
 
@@ -224,6 +234,10 @@ class Ids:
     email: str
     share: str
     share_token: str
+    import_job: str
+    reminder: str
+    snooze_token: str
+    push_endpoint: str
 
 
 def real_ids(world: World) -> Ids:
@@ -240,6 +254,10 @@ def real_ids(world: World) -> Ids:
         email=world.a.email,
         share=str(world.share.pk),
         share_token=world.share.token,
+        import_job=str(world.import_job.pk),
+        reminder=str(world.reminder.pk),
+        snooze_token=reminding.snooze_token(world.reminder_send),
+        push_endpoint=world.push.endpoint,
     )
 
 
@@ -259,6 +277,12 @@ def ghost_ids(world: World) -> Ids:
         # A's own share link with its signature tampered with.
         share_token=real.share_token[:-4]
         + ("BBBB" if real.share_token.endswith("AAAA") else "AAAA"),
+        import_job=str(uuid.uuid4()),
+        reminder=str(uuid.uuid4()),
+        # A's own snooze link with its signature tampered with.
+        snooze_token=real.snooze_token[:-4]
+        + ("BBBB" if real.snooze_token.endswith("AAAA") else "AAAA"),
+        push_endpoint="https://push.example.net/nobody",
     )
 
 
@@ -339,7 +363,25 @@ def world(reviewers):
     admin_objects = {label: (obj, obj.pk) for label, obj in objects}
     # DRF's token admin names a token by its user's id.
     admin_objects["authtoken.tokenproxy"] = (token, a.pk)
-    return World(a, b, reviewer, entries, flag, token, admin_objects, share)
+    # A's finished import, whose file name is A's SECRET.
+    import_job = ImportJob.objects.create(
+        user=a, status="done", files=[{"name": f"{SECRET}.csv", "found": 0}], files_done=1
+    )
+    reminder = Reminder.objects.create(user=a, what="custom", text=SECRET, time=time(21))
+    keys = browser_keys()
+    return World(
+        *(a, b, reviewer, entries, flag, token, admin_objects, share, import_job),
+        reminder=reminder,
+        reminder_send=ReminderSend.objects.create(
+            reminder=reminder, day=yesterday, due_at=timezone.now(), status="sent"
+        ),
+        push=PushSubscription.objects.create(
+            user=a,
+            endpoint=f"https://push.example.net/{SECRET}",
+            p256dh=keys.p256dh,
+            auth=keys.auth,
+        ),
+    )
 
 
 # Each new Client loads the middleware anew, and WhiteNoise's scans every static
@@ -406,6 +448,9 @@ def snapshot(world) -> dict:
         ),
         "groups": list(Group.objects.order_by("pk", "permissions").values("name", "permissions")),
         "a's groups": list(a.groups.values_list("pk", flat=True)),
+        "reminder": list(Reminder.objects.filter(user=a).values()),
+        "remindersend": list(ReminderSend.objects.filter(reminder__user=a).values()),
+        "pushsubscription": list(PushSubscription.objects.filter(user=a).values()),
         "a's permissions": list(a.user_permissions.values_list("pk", flat=True)),
     }
     for kind in ENTRY_KINDS:
@@ -717,6 +762,10 @@ PRIVATE = {
         body=lambda ids, method, world, params: {"password": "not-the-password"},
         others={"POST": 200},
     ),
+    # Importing workout files: B's POST without files is refused (400), nothing of A's.
+    "import": Private(others={"POST": 400}),
+    # The API takes files as multipart only: the matrix's JSON body is refused (415).
+    "api-imports": Private(owner_sees=lambda ids: [SECRET, ids.import_job], others={"POST": 415}),
     # A new link to one's own summary: B's POST makes B's, nothing of A's.
     "share_create": Private(
         owner_get=405,
@@ -754,6 +803,9 @@ OWNED = {
         changes_with=frozenset({"POST"}),
     ),
     "flag-detail": Owned(accepts=frozenset({"GET"}), params=lambda ids: [{"pk": ids.flag}]),
+    # How an import went: its page (polled by htmx) and its API twin.
+    "import_job": Owned(accepts=frozenset({"GET"}), params=lambda ids: [{"pk": ids.import_job}]),
+    "api-import": Owned(accepts=frozenset({"GET"}), params=lambda ids: [{"pk": ids.import_job}]),
     "flag-acknowledge": Owned(
         accepts=frozenset({"POST"}),
         owner_get=405,
@@ -776,6 +828,72 @@ for _kind in ENTRY_KINDS:
         changes_with=frozenset({"PUT", "PATCH", "DELETE"}),
         body=api_change(_kind.slug),
     )
+
+
+# Reminders (Settings): one's own reminders, quiet hours and phones.
+
+
+def reminder_form(ids, method, world, params):
+    """A's reminder as its edit form sends it back, in other words: a change."""
+    return {"what": "custom", "text": "changed", "time": "21:00", "days": ["0", "1"]}
+
+
+def push_subscription(ids, method, world, params):
+    """A's phone's subscription, sent again with new keys: taken over, if let through."""
+    keys = browser_keys()
+    return {"endpoint": ids.push_endpoint, "p256dh": keys.p256dh, "auth": keys.auth}
+
+
+PRIVATE.update(
+    {
+        # B's POSTs make or change B's own, nothing of A's.
+        "reminder_new": Private(body=reminder_form, others={"POST": 302}),
+        "quiet_hours": Private(
+            body=lambda ids, method, world, params: {"quiet_start": "22:00", "quiet_end": "07:00"},
+            others={"POST": 302},
+        ),
+        # A's phone's endpoint is not B's to take or to drop: 404, as for none of B's.
+        "push_subscribe": Private(owner_get=405, body=push_subscription, others={"POST": 404}),
+        "push_unsubscribe": Private(
+            owner_get=405,
+            body=lambda ids, method, world, params: {"endpoint": ids.push_endpoint},
+            others={"POST": 404},
+        ),
+    }
+)
+OWNED.update(
+    {
+        # Any method but POST is answered as a GET: the form.
+        "reminder_edit": Owned(
+            accepts=EVERY_METHOD,
+            params=lambda ids: [{"pk": ids.reminder}],
+            changes_with=frozenset({"POST"}),
+            body=reminder_form,
+        ),
+        # Looked up before the method is: 404 for anyone else's, whatever the method.
+        "reminder_switch": Owned(
+            accepts=EVERY_METHOD,
+            owner_get=405,
+            params=lambda ids: [{"pk": ids.reminder}],
+            changes_with=frozenset({"POST"}),
+            body=lambda ids, method, world, params: {"enabled": "0"},
+        ),
+        "reminder_delete": Owned(
+            accepts=EVERY_METHOD,
+            owner_get=405,
+            params=lambda ids: [{"pk": ids.reminder}],
+            changes_with=frozenset({"POST"}),
+        ),
+    }
+)
+# The snooze link in a reminder's notification or email: the signed token is
+# the key (the service worker posts it with no session). Its GET only asks.
+BEARER_LINKS["reminder_snooze"] = BearerLink(
+    "a reminder's snooze link",
+    get=200,
+    forged=400,
+    params=lambda ids: [{"token": ids.snooze_token}],
+)
 
 
 # --- The admin ----------------------------------------------------------------------------

@@ -86,6 +86,7 @@ def test_an_edit_page_shows_the_entrys_own_values(logged_in, athlete, slug):
             "started_at": "2026-09-14T02:05",
             "distance_km": "2.35",
             "avg_hr": "128",
+            "max_hr": "161",
             "notes": "Open water.\r\nCold.",
         },
         "hydration": {

@@ -115,6 +115,7 @@ class WorkoutSerializer(EntrySerializer):
 
     class Meta(EntrySerializer.Meta):
         model = Workout
+        read_only_fields = [*EntrySerializer.Meta.read_only_fields, "source"]
 
 
 class HydrationSerializer(EntrySerializer):

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from logbook.api import views
+from logbook.api import imports, views
 from logbook.kinds import KINDS
 
 router = DefaultRouter()
@@ -12,5 +12,7 @@ urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
     path("auth/token/revoke/", views.TokenRevokeView.as_view(), name="api-token-revoke"),
     path("sync/", views.SyncView.as_view(), name="api-sync"),
+    path("imports/", imports.ImportsView.as_view(), name="api-imports"),
+    path("imports/<uuid:pk>/", imports.ImportView.as_view(), name="api-import"),
     *router.urls,
 ]

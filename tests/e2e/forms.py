@@ -105,6 +105,7 @@ def new_entries() -> dict[str, list[Field]]:
             Field("started_at", "time", started, started),
             Field("distance_km", "number", 32.5, 32.5),
             Field("avg_hr", "number", 141, 141),
+            Field("max_hr", "number", 176, 176),
             Field("notes", "text", "Hill repeats.\nWindy.", "Hill repeats.\nWindy."),
         ],
         "hydration": [

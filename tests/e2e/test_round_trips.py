@@ -98,6 +98,7 @@ SHOWN = {
         "started_at": "2026-09-14T08:05",
         "distance_km": "2.35",
         "avg_hr": "128",
+        "max_hr": "161",
         "notes": "Open water.\nCold.",
     },
     "hydration": {
