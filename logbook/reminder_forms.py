@@ -49,6 +49,7 @@ class ReminderForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         kwargs.setdefault("instance", Reminder(user=user))
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.profile = user.profile
         self.initial["days"] = reminders.weekdays(self.instance.days)
@@ -75,6 +76,10 @@ class QuietHoursForm(forms.ModelForm):
         fields = ["quiet_start", "quiet_end"]
         labels = {"quiet_start": "Quiet from", "quiet_end": "Until"}
         widgets = {"quiet_start": TimeOfDayInput, "quiet_end": TimeOfDayInput}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
     def clean(self):
         cleaned = super().clean()
