@@ -29,6 +29,7 @@ FONT_SIZES = (9, 8, 7)
 # the detail pages, when asked for).
 MOST_PLACES = 6
 MOST_FLAGS = 6
+MOST_PATTERNS = 3
 # The PDF's Timing column: the words of questions.TIMINGS, without "exercise".
 SHORT_TIMINGS = {
     "during_exercise": "during",
@@ -189,6 +190,16 @@ def first_page(pdf: Document, summary: Summary, sections, share_url: str | None)
             )
         if len(summary.flags) > MOST_FLAGS:
             pdf.para(f"And {len(summary.flags) - MOST_FLAGS} more.", grey=True)
+    if "patterns" in sections:
+        pdf.heading("Patterns: what came before episodes")
+        clear = summary.clear_patterns
+        if not clear:
+            pdf.para(summary.pattern_overview)
+        for said, how_sure in clear[:MOST_PATTERNS]:
+            pdf.para(f"{said} {how_sure}")
+        if len(clear) > MOST_PATTERNS:
+            pdf.para(f"And {len(clear) - MOST_PATTERNS} more (the page has them).", grey=True)
+        pdf.para(summary.pattern_note, grey=True)
     pdf.ln(pdf.line * 0.6)
     pdf.para(
         "What a log cannot show: days without an entry may be days without an episode, or days "

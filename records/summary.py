@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from logbook.models import Profile
 from records import questions
-from triage import reading, rules
+from triage import patterns, reading, rules
+from triage import wording as says
 from triage.history import EpisodeRecord, History
 from triage.models import Flag
 
@@ -32,9 +33,10 @@ SECTIONS = {
     "medications": "Medications",
     "signs": "The guidance's signs",
     "flags": "Flags and their review",
+    "patterns": "Patterns: what came before episodes",
     "detail": "A detail page: each episode and its days (PDF)",
 }
-DEFAULT_SECTIONS = ("symptoms", "context", "medications", "signs", "flags")
+DEFAULT_SECTIONS = ("symptoms", "context", "medications", "signs", "flags", "patterns")
 
 
 def chosen_sections(values: list[str], asked: bool) -> list[str]:
@@ -106,6 +108,7 @@ class Summary:
     signs: list[questions.Sign]
     flags: list[FlagLine]
     history: History  # the range and the days before it, for each episode's context
+    patterns: patterns.Patterns  # what came before the range's episodes (triage/patterns.py)
 
     @property
     def episode_days(self) -> int:
@@ -127,6 +130,19 @@ class Summary:
     @property
     def signs_matched(self) -> list[questions.Sign]:
         return [s for s in self.signs if s.state == questions.MATCHED]
+
+    @property
+    def pattern_overview(self) -> str:
+        return says.overview(self.patterns)
+
+    @property
+    def pattern_note(self) -> str:
+        return says.IN_SHORT
+
+    @property
+    def clear_patterns(self) -> list[tuple[str, str]]:
+        """(what it says, how sure) of each clear difference in the range."""
+        return [(says.sentence(c, self.patterns), says.interval(c)) for c in self.patterns.clear]
 
 
 def build(user, start: date, end: date) -> Summary:
@@ -165,6 +181,7 @@ def build(user, start: date, end: date) -> Summary:
         signs=questions.signs(findings),
         flags=flag_lines(user, start, end),
         history=history,
+        patterns=patterns.patterns(history, start, end),
     )
 
 

@@ -741,6 +741,9 @@ PRIVATE = {
     "password_change": Private(),
     "revoke_token": Private(owner_get=405),
     "load": Private(),
+    # What came before one's own episodes (issue 14): the page and its API twin.
+    "patterns": Private(),
+    "api-patterns": Private(),
     "flags": Private(owner_sees=lambda ids: [SECRET, ids.flag]),
     "api-root": Private(),
     "api-sync": Private(owner_get=405, body=sync_batch, others={"POST": 200}),

@@ -168,3 +168,70 @@ def week_comparison(series_days: list[dict]) -> dict:
         "last_percent": round(last_week * 100 / most),
         "change": round(change) if change is not None else None,
     }
+
+
+# --- Patterns: the share of days with an episode, with a factor and without it ----------
+
+SHARE_LEFT, SHARE_RIGHT = 70, 56  # room for "Without" on the left, "100 %" on the right
+SHARE_ROW = 32
+SHARE_TOP = 4
+SHARE_HEIGHT = SHARE_TOP + 2 * SHARE_ROW + 24
+SHARE_BAR = 14
+
+
+def pattern_chart(comparison) -> dict | None:
+    """Two bars, the share of days with an episode with the factor and without it,
+    each with its interval (a line with end marks), on a 0 to 100 % axis cut at
+    the next round figure above the highest interval. None before a comparison."""
+    intervals = comparison.share_intervals
+    if intervals is None:
+        return None
+    plot_w = WIDTH - SHARE_LEFT - SHARE_RIGHT
+    top = min(100, nice_ceiling(max(high for _, high in intervals) * 100))
+
+    def x(share: float) -> float:
+        return round(SHARE_LEFT + min(share * 100, top) / top * plot_w, 1)
+
+    rows = []
+    for index, (label, days, episode_days, (low, high)) in enumerate(
+        [
+            ("With", comparison.days_with, comparison.episode_days_with, intervals[0]),
+            ("Without", comparison.days_without, comparison.episode_days_without, intervals[1]),
+        ]
+    ):
+        share = episode_days / days
+        middle = SHARE_TOP + index * SHARE_ROW + SHARE_ROW / 2
+        rows.append(
+            {
+                "label": label,
+                "css": "with" if index == 0 else "without",
+                "y": round(middle - SHARE_BAR / 2, 1),
+                "middle": round(middle, 1),
+                "cap_top": round(middle - 5, 1),
+                "cap_bottom": round(middle + 5, 1),
+                "width": round(x(share) - SHARE_LEFT, 1),
+                "low": x(low),
+                "high": x(high),
+                "percent": round(share * 100),
+                "low_percent": round(low * 100),
+                "high_percent": round(high * 100),
+                "episode_days": episode_days,
+                "days": days,
+            }
+        )
+    axis_y = SHARE_TOP + 2 * SHARE_ROW
+    return {
+        "width": WIDTH,
+        "height": SHARE_HEIGHT,
+        "left": SHARE_LEFT,
+        "right": WIDTH - SHARE_RIGHT,
+        "value_x": WIDTH - 2,
+        "axis_y": axis_y,
+        "label_y": SHARE_HEIGHT - 6,
+        "bar": SHARE_BAR,
+        "rows": rows,
+        "ticks": [
+            XLabel(round(SHARE_LEFT + value / top * plot_w, 1), f"{value:g} %")
+            for value in (0, top / 2, top)
+        ],
+    }

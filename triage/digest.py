@@ -13,7 +13,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.db.models import Q
 
 from logbook import wording
-from triage import guidance, metrics, reading
+from triage import guidance, metrics, patterns, reading
+from triage import wording as says
 from triage.flag_merge import AWAITING_REVIEW
 from triage.metrics import ZONE_WORDS
 from triage.models import Flag, FlagStatus
@@ -63,6 +64,8 @@ class Week:
     flags: list[FlagSummary] = field(default_factory=list)
     drinks_logged: int = 0
     checkins_logged: int = 0
+    # A pattern that became clear this week (triage/patterns.py), in a line; "" if none.
+    new_patterns: str = ""
 
     @property
     def sunday(self) -> date:
@@ -202,6 +205,28 @@ def bars(rows: list[tuple[str, int]]) -> list[Bar]:
     return [Bar(label, value, round(value * 100 / most)) for label, value in rows]
 
 
+def new_patterns(history, sunday: date) -> str:
+    """The line about patterns newly clear in the year up to Sunday, or "".
+
+    Only a week with something logged in it can make a pattern newly clear, and
+    only a year with enough days with an episode compares anything: other
+    weeks spare the computation."""
+    monday = sunday - timedelta(days=6)
+    # Records are in time order: the last of each kind says when it was last logged.
+    last_logged = [
+        entries[-1].day
+        for entries in (history.workouts, history.episodes, history.checkins)
+        if entries
+    ]
+    logged_this_week = any(day >= monday for day in [*last_logged, *history.daily_fluid_ml])
+    first = sunday - timedelta(days=patterns.DEFAULT_DAYS - 1)
+    episode_days = {e.day for e in history.episodes if e.day >= first}
+    if not logged_this_week or len(episode_days) < patterns.MIN_EPISODE_DAYS:
+        return ""
+    new, report = patterns.newly_clear(history, sunday)
+    return says.digest_line(new, report) if new else ""
+
+
 # --- Weeks ------------------------------------------------------------------------------
 
 
@@ -225,13 +250,15 @@ def previous_week_monday(local_today: date) -> date:
 
 
 LOAD_WEEKS = 8  # of daily loads behind the ratio at the week's end
+# The patterns of the year up to Sunday, and up to the Sunday before, need this much.
+PATTERN_READ_DAYS = patterns.DEFAULT_DAYS + patterns.CONTEXT_DAYS + 7
 
 
 def load_weeks(user_ids, monday: date) -> dict[int, Week]:
     """Each athlete's week from `monday`, in their own time zone: 6 queries a batch
     (the histories, from triage/reading.py, and the flags)."""
     sunday = monday + timedelta(days=6)
-    histories = reading.read_histories(user_ids, LOAD_WEEKS * 7, on=sunday)
+    histories = reading.read_histories(user_ids, max(LOAD_WEEKS * 7, PATTERN_READ_DAYS), on=sunday)
     weeks = {}
     for uid, history in histories.items():
         this_week = [w for w in history.workouts if monday <= w.day]
@@ -243,7 +270,7 @@ def load_weeks(user_ids, monday: date) -> dict[int, Week]:
             fluid_target_ml=history.fluid_target_ml,
             workouts=[(w.duration_min, w.load) for w in this_week],
             previous_workouts=[(w.duration_min, w.load) for w in week_before],
-            daily_loads=daily_loads,
+            daily_loads=daily_loads[-LOAD_WEEKS * 7 :],
             daily_fluid_ml={d: ml for d, ml in history.daily_fluid_ml.items() if monday <= d},
             episodes=[
                 EpisodeSummary(e.kind, e.body_region, e.side, e.duration_s, e.started_at)
@@ -254,6 +281,7 @@ def load_weeks(user_ids, monday: date) -> dict[int, Week]:
             ),
             drinks_logged=sum(n for d, n in history.daily_drinks.items() if monday <= d),
             checkins_logged=sum(1 for c in history.checkins if monday <= c.day),
+            new_patterns=new_patterns(history, sunday),
         )
     zones = {uid: history.zone for uid, history in histories.items()}
 

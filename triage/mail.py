@@ -54,6 +54,7 @@ def digest_message(user, digest, *, private: bool, preview: bool = False) -> Ema
         "week": digest.week,
         "app_url": absolute(reverse("today")),
         "flags_url": absolute(reverse("flags")),
+        "patterns_url": absolute(reverse("patterns")),
         "settings_url": absolute(reverse("settings")),
         "unsubscribe_url": unsubscribe_url,
     }

@@ -1,4 +1,4 @@
-"""The athlete's Load and Flags pages."""
+"""The athlete's Load, Patterns and Flags pages."""
 
 from csp.decorators import csp_exempt
 from django.contrib import messages
@@ -14,10 +14,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from logbook.models import DigestDetail, Profile
-from triage import charts, digest, mail, metrics
+from triage import charts, digest, mail, metrics, pattern_report
+from triage import wording as says
 from triage.flag_merge import AWAITING_REVIEW
 from triage.load import load_report
 from triage.models import Flag, FlagStatus
+from triage.pattern_report import ChoiceError
 
 CHART_DAYS = 90
 
@@ -38,6 +40,27 @@ def load_page(request):
         "recent_days": report["days"][-14:],
     }
     return render(request, "triage/load.html", context)
+
+
+@login_required
+def patterns_page(request):
+    """What came before the athlete's episodes: each factor's days against the rest."""
+    try:
+        outcome, days = pattern_report.parse(request.GET)
+    except ChoiceError as error:
+        return render(request, "triage/patterns.html", {"error": error}, status=400)
+    report, logged = pattern_report.pattern_report(request.user, outcome, days)
+    context = {
+        "report": report,
+        "items": pattern_report.items(report),
+        "overview": says.overview(report),
+        "outcome_name": says.outcome_name(report.outcome),
+        "choices": pattern_report.choices(report.outcome, logged, days),
+        "how_sure": says.HOW_SURE,
+        "describes": says.DESCRIBES,
+        "level": says.LEVEL,
+    }
+    return render(request, "triage/patterns.html", context)
 
 
 def worst_first(flags):

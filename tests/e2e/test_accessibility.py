@@ -9,7 +9,7 @@ from tests.e2e.conftest import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PAGES = ["/", "/log/episode/", "/load/", "/flags/"]
+PAGES = ["/", "/log/episode/", "/load/", "/flags/", "/patterns/"]
 BLOCKING = {"serious", "critical"}
 
 RUN_AXE = """axe.run(document).then((results) => results.violations.map((violation) => ({

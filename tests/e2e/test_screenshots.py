@@ -21,6 +21,7 @@ PAGES = {
     "episodes": "/episodes/",
     "load": "/load/",
     "flags": "/flags/",
+    "patterns": "/patterns/",
     "summary": "/summary/",
 }
 PHONE = {"width": 390, "height": 844}

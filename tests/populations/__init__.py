@@ -7,7 +7,9 @@ thresholds. This package writes seeded, pure-Python logs (no database) of
 - log.py: the calendar, the records and the builder;
 - healthy.py: healthy recreational athletes, each with habits of their own;
 - patterns.py: the concerning patterns, each planted on a healthy-style
-  athlete from a known day, with the rule and severity meant to catch it.
+  athlete from a known day, with the rule and severity meant to catch it;
+- daily.py, apart from the others: a year of days whose habits and episodes
+  run in spells, for the statistics of triage/patterns.py (tests/test_patterns.py).
 
 tests/population_run.py runs the rules over them the way the sweep does, and
 bench/triage_quality.py prints what it finds.

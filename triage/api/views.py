@@ -8,7 +8,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from triage.api.serializers import FlagSerializer, LoadSerializer
+from triage import pattern_report, patterns
+from triage import wording as says
+from triage.api.serializers import FlagSerializer, LoadSerializer, PatternsSerializer
 from triage.load import load_report
 from triage.models import Flag, FlagStatus
 from triage.rules import Severity
@@ -67,3 +69,79 @@ class LoadView(APIView):
         if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 365:
             raise ValidationError({"days": ["A whole number of days from 1 to 365."]})
         return Response(LoadSerializer(load_report(request.user, int(raw))).data)
+
+
+class PatternsView(APIView):
+    """What came before your episodes: for each factor (a training load jump, a hard
+    session, no warm-up, fluid under target, short sleep, …), the share of days
+    with an episode on days with it against days without it, with the ratio, its
+    interval, and whether the difference is clear after correcting for every
+    factor compared. It describes the log; it does not say what caused anything."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "days",
+                OpenApiTypes.INT,
+                description=f"{pattern_report.MIN_DAYS} to {pattern_report.MAX_DAYS}; "
+                f"{patterns.DEFAULT_DAYS} by default.",
+            ),
+            OpenApiParameter(
+                "kind", OpenApiTypes.STR, enum=pattern_report.KINDS, description="Any by default."
+            ),
+            OpenApiParameter(
+                "region",
+                OpenApiTypes.STR,
+                enum=pattern_report.REGIONS,
+                description="Anywhere by default.",
+            ),
+        ],
+        responses=PatternsSerializer,
+    )
+    def get(self, request):
+        try:
+            outcome, days = pattern_report.parse(request.query_params)
+        except pattern_report.ChoiceError as error:
+            raise ValidationError({error.field: [error.message]}) from None
+        report, _ = pattern_report.pattern_report(request.user, outcome, days)
+        body = {
+            "first": report.first,
+            "last": report.last,
+            "outcome": report.outcome,
+            "days": report.days,
+            "episode_days": report.episode_days,
+            "summary": says.overview(report),
+            "method": {
+                "test": "fisher_exact",
+                "correction": "benjamini_hochberg",
+                "q": patterns.Q,
+                "confidence": patterns.CONFIDENCE,
+                "min_days": patterns.MIN_DAYS,
+                "min_episode_days": patterns.MIN_EPISODE_DAYS,
+            },
+            "factors": [
+                {
+                    **{
+                        name: getattr(c, name)
+                        for name in (
+                            "factor",
+                            "status",
+                            "days_with",
+                            "episode_days_with",
+                            "days_without",
+                            "episode_days_without",
+                            "ratio",
+                            "ratio_low",
+                            "ratio_high",
+                            "p_value",
+                            "adjusted_p_value",
+                            "more_days_with",
+                            "more_days_without",
+                        )
+                    },
+                    "sentence": says.sentence(c, report),
+                }
+                for c in report.comparisons
+            ],
+        }
+        return Response(PatternsSerializer(body).data)
