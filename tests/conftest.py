@@ -40,6 +40,11 @@ def postgres(db):
         service_missing("needs PostgreSQL: set DATABASE_URL=postgres://...")
 
 
+# A Redis database that tests may empty (the real broker's queue is inspected
+# there). .ci/run gives its two suites, which run at once, a database each.
+SCRATCH_REDIS_DB = int(os.environ.get("TEST_REDIS_SCRATCH_DB", "15"))
+
+
 @pytest.fixture(scope="session")
 def redis_url():
     url = os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/0"

@@ -7,6 +7,7 @@ import redis
 from django.utils import timezone
 
 from logbook.models import TwitchEpisode
+from tests.conftest import SCRATCH_REDIS_DB
 from tests.kinds import KINDS
 from triage import engine
 from triage.models import EvaluationState, Flag
@@ -100,7 +101,7 @@ def test_with_the_broker_down_a_save_still_succeeds_and_the_sweep_catches_up(
 def test_with_a_real_broker_a_burst_queues_one_message(
     api, redis_url, use_broker, settings, django_capture_on_commit_callbacks
 ):
-    broker_url = redis_url.rsplit("/", 1)[0] + "/15"
+    broker_url = redis_url.rsplit("/", 1)[0] + f"/{SCRATCH_REDIS_DB}"
     queue = redis.Redis.from_url(broker_url)
     queue.flushdb()
     use_broker(broker_url)
