@@ -306,12 +306,19 @@ def test_the_service_worker_shows_a_pushed_reminder_and_a_tap_opens_its_form_or_
     # A trusted push event, with the payload the server sends.
     payload = reminding.notification(send)
     cdp, registration = registration_id(context, page)
-    cdp.send(
-        "ServiceWorker.deliverPushMessage",
-        {"origin": live_server.url, "registrationId": registration, "data": json.dumps(payload)},
-    )
-
-    [shown] = wait_until(page, NOTIFICATIONS + ".then((ns) => ns.length ? ns : null)")
+    message = {"origin": live_server.url, "registrationId": registration}
+    # A push delivered while the worker is still starting is dropped by Chromium
+    # (seen in a full CI run); a push service delivers again, and so does this.
+    for attempt in range(1, 4):
+        cdp.send("ServiceWorker.deliverPushMessage", {**message, "data": json.dumps(payload)})
+        try:
+            [shown] = wait_until(
+                page, NOTIFICATIONS + ".then((ns) => ns.length ? ns : null)", timeout_ms=4000
+            )
+            break
+        except AssertionError:
+            if attempt == 3:
+                raise
     assert (shown["title"], shown["body"], shown["tag"]) == (
         "Evening check-in",
         "Sleep, caffeine, stress: a few taps for today.",
