@@ -9,7 +9,7 @@ class LogbookConfig(AppConfig):
     verbose_name = "Logbook"
 
     def ready(self):
-        from logbook import signals
+        from logbook import reminder_views, signals
         from logbook.models import ENTRY_MODELS
 
         for model in ENTRY_MODELS:
@@ -26,7 +26,7 @@ class LogbookConfig(AppConfig):
             dispatch_uid="withdraw-announcements-of-deleted-account",
         )
         user_logged_out.connect(
-            signals.forget_phone_on_logout, dispatch_uid="forget-phone-on-logout"
+            reminder_views.forget_phone_on_logout, dispatch_uid="forget-phone-on-logout"
         )
         post_save.connect(
             signals.revoke_token_on_new_password,

@@ -28,6 +28,15 @@ SESSION_ENDPOINT = "push_endpoint"
 NEW_REMINDER = {"what": "checkin", "time": "21:00"}
 
 
+def forget_phone_on_logout(sender, request, user, **kwargs):
+    """Logging out stops this phone's reminders: the push subscription it made
+    while signed in (kept in the session by push_subscribe) goes.
+    (Connected to user_logged_out in logbook/apps.py.)"""
+    endpoint = request.session.get(SESSION_ENDPOINT) if request is not None else None
+    if user is not None and endpoint:
+        PushSubscription.objects.filter(user=user, endpoint=endpoint).delete()
+
+
 def reminders_url() -> str:
     return reverse("settings") + "#reminders"
 

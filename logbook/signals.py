@@ -131,14 +131,3 @@ def create_profile(sender, instance, created, raw=False, **kwargs):
 
     if created and not raw:
         Profile.objects.get_or_create(user=instance)
-
-
-def forget_phone_on_logout(sender, request, user, **kwargs):
-    """Logging out stops this phone's reminders: the push subscription it made
-    while signed in (kept in the session by logbook/reminder_views.py) goes."""
-    from logbook.models import PushSubscription
-    from logbook.reminder_views import SESSION_ENDPOINT
-
-    endpoint = request.session.get(SESSION_ENDPOINT) if request is not None else None
-    if user is not None and endpoint:
-        PushSubscription.objects.filter(user=user, endpoint=endpoint).delete()

@@ -52,8 +52,7 @@ from logbook.importers.base import (
     ImportFileError,
     Parsed,
     Session,
-    implausible,
-    left_out_note,
+    kept,
     source_key,
 )
 
@@ -248,10 +247,7 @@ def workouts(stream, name: str, member: str, left_out: list[str], route_km) -> I
                 number += 1
                 where = f"Workout {number}"
                 session = read_workout(element, name, where, route_km)
-                reason = implausible(session.started_at, session.duration_s)
-                if reason:
-                    left_out.append(left_out_note(session.title, session.started_at, where, reason))
-                else:
+                if kept(session, left_out):
                     yield session
             root.clear()  # drop what has been read: memory stays flat
     except (ParseError, defusedxml.DefusedXmlException) as exc:

@@ -117,6 +117,15 @@ def implausible(started_at: datetime, duration_s: float, duration_text: str = ""
     return None
 
 
+def kept(session: Session, left_out: list[str], duration_text: str = "") -> bool:
+    """Whether the session can be right (see `implausible`); when it cannot, a
+    note saying why goes to `left_out`."""
+    reason = implausible(session.started_at, session.duration_s, duration_text)
+    if reason:
+        left_out.append(left_out_note(session.title, session.started_at, session.where, reason))
+    return reason is None
+
+
 def left_out_note(title: str, started_at: datetime, where: str, reason: str) -> str:
     """'Afternoon Workout on 2021-03-03 (line 427): 83h 31m is longer than a day; …'"""
     return f"{title} on {started_at:%Y-%m-%d} ({where}): {reason}"

@@ -31,7 +31,7 @@ from logbook.importers.base import (
     ImportFileError,
     Parsed,
     Session,
-    implausible,
+    kept,
     left_out_note,
     mean_int,
     source_key,
@@ -101,10 +101,7 @@ def parse(path: Path, name: str) -> Parsed:
             )
             continue
         session = read_session(fields, heart_rate, where, title, started_at)
-        reason = implausible(session.started_at, session.duration_s)
-        if reason:
-            parsed.left_out.append(left_out_note(title, started_at, where, reason))
-        else:
+        if kept(session, parsed.left_out):
             parsed.sessions.append(session)
     return parsed
 

@@ -32,8 +32,7 @@ from logbook.importers.base import (
     ImportFileError,
     Parsed,
     Session,
-    implausible,
-    left_out_note,
+    kept,
     mean_int,
     source_key,
 )
@@ -65,12 +64,7 @@ def parse(path: Path, name: str) -> Parsed:
     data = path.read_bytes()
     session = outing(read(data, name), name)
     parsed = Parsed(FORMAT, [])
-    reason = implausible(session.started_at, session.duration_s)
-    if reason:
-        parsed.left_out.append(
-            left_out_note(session.title, session.started_at, session.where, reason)
-        )
-    else:
+    if kept(session, parsed.left_out):
         parsed.sessions.append(session)
     return parsed
 

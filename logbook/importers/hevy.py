@@ -24,10 +24,7 @@ from logbook.importers import tabular
 from logbook.importers.base import (
     ImportFileError,
     Parsed,
-    Session,
-    implausible,
-    left_out_note,
-    source_key,
+    kept,
 )
 
 FORMAT = "hevy"
@@ -84,28 +81,17 @@ def parse(path: Path, name: str) -> Parsed:
 
     parsed = Parsed(FORMAT, [])
     for workout in workouts.values():
-        where = f"line {workout.line}"
-        duration_s = (workout.ended_at - workout.started_at).total_seconds()
-        reason = implausible(workout.started_at, duration_s)
-        if reason:
-            parsed.left_out.append(left_out_note(workout.title, workout.started_at, where, reason))
-            continue
-        parsed.sessions.append(
-            Session(
-                source=FORMAT,
-                source_key=source_key(workout.started_at.isoformat(sep=" "), workout.title),
-                started_at=workout.started_at,
-                duration_s=duration_s,
-                duration_basis="elapsed",
-                kind="strength",
-                title=workout.title,
-                distance_km=round(workout.distance_km, 3) or None,
-                avg_hr=None,
-                max_hr=None,
-                rpe_values=tuple(workout.rpe_values),
-                where=where,
-            )
+        session = tabular.lifting_session(
+            FORMAT,
+            workout.started_at,
+            workout.title,
+            (workout.ended_at - workout.started_at).total_seconds(),
+            workout.distance_km,
+            workout.rpe_values,
+            f"line {workout.line}",
         )
+        if kept(session, parsed.left_out):
+            parsed.sessions.append(session)
     return parsed
 
 

@@ -31,10 +31,7 @@ from logbook.importers import tabular
 from logbook.importers.base import (
     ImportFileError,
     Parsed,
-    Session,
-    implausible,
-    left_out_note,
-    source_key,
+    kept,
 )
 
 FORMAT = "strong"
@@ -132,27 +129,17 @@ def parse(path: Path, name: str) -> Parsed:
 
     parsed = Parsed(FORMAT, [])
     for workout in workouts.values():
-        where = f"line {workout.line}"
-        reason = implausible(workout.started_at, workout.duration_s, workout.duration_text)
-        if reason:
-            parsed.left_out.append(left_out_note(workout.name, workout.started_at, where, reason))
-            continue
-        parsed.sessions.append(
-            Session(
-                source=FORMAT,
-                source_key=source_key(workout.started_at.isoformat(sep=" "), workout.name),
-                started_at=workout.started_at,
-                duration_s=workout.duration_s,
-                duration_basis="elapsed",
-                kind="strength",
-                title=workout.name,
-                distance_km=round(workout.distance_km, 3) or None,
-                avg_hr=None,
-                max_hr=None,
-                rpe_values=tuple(workout.rpe_values),
-                where=where,
-            )
+        session = tabular.lifting_session(
+            FORMAT,
+            workout.started_at,
+            workout.name,
+            workout.duration_s,
+            workout.distance_km,
+            workout.rpe_values,
+            f"line {workout.line}",
         )
+        if kept(session, parsed.left_out, workout.duration_text):
+            parsed.sessions.append(session)
     return parsed
 
 

@@ -9,8 +9,9 @@ import csv
 import io
 import unicodedata
 from collections.abc import Iterator
+from datetime import datetime
 
-from logbook.importers.base import ImportFileError
+from logbook.importers.base import ImportFileError, Session, source_key
 
 
 def decode(data: bytes, file: str) -> str:
@@ -86,3 +87,30 @@ def number(text: str, file: str, where: str, field: str) -> float | None:
         return float(text.replace(",", "."))
     except ValueError:
         raise ImportFileError(file, f'"{text}" is not a number.', where, field) from None
+
+
+def lifting_session(
+    source: str,
+    started_at: datetime,
+    title: str,
+    duration_s: float,
+    distance_km: float,
+    rpe_values: list[float],
+    where: str,
+) -> Session:
+    """A gym app's workout (Strong, Hevy): a strength session of naive local
+    time, keyed on its start and name, timed start to finish, without heart rate."""
+    return Session(
+        source=source,
+        source_key=source_key(started_at.isoformat(sep=" "), title),
+        started_at=started_at,
+        duration_s=duration_s,
+        duration_basis="elapsed",
+        kind="strength",
+        title=title,
+        distance_km=round(distance_km, 3) or None,
+        avg_hr=None,
+        max_hr=None,
+        rpe_values=tuple(rpe_values),
+        where=where,
+    )

@@ -34,8 +34,7 @@ from logbook.importers.base import (
     ImportFileError,
     Parsed,
     Session,
-    implausible,
-    left_out_note,
+    kept,
     mean_int,
     source_key,
 )
@@ -61,12 +60,7 @@ def parse(path: Path, name: str) -> Parsed:
         raise ImportFileError(name, "the file holds no <Activity>, so there is nothing to import.")
     for number, activity in enumerate(activities, start=1):
         session = read_activity(activity, name, f"Activity {number}")
-        reason = implausible(session.started_at, session.duration_s)
-        if reason:
-            parsed.left_out.append(
-                left_out_note(session.title, session.started_at, session.where, reason)
-            )
-        else:
+        if kept(session, parsed.left_out):
             parsed.sessions.append(session)
     return parsed
 
